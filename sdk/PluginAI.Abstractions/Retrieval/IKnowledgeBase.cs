@@ -1,0 +1,42 @@
+using PluginAI.Processing;
+
+namespace PluginAI.Retrieval;
+
+/// <summary>A searchable store of document chunks with their embeddings.</summary>
+/// <remarks>
+/// Writes are transactional per document: after a crash a document is either wholly present in its old or its new form.
+/// Searches may run concurrently with each other and with writes.
+/// </remarks>
+public interface IKnowledgeBase : IAsyncDisposable
+{
+    /// <summary>Gets the name of the knowledge base.</summary>
+    string Name { get; }
+
+    /// <summary>Adds a document or replaces the stored document with the same source path, with all its chunks, in one transaction.</summary>
+    /// <param name="document">The document, with chunks that carry embeddings.</param>
+    /// <param name="cancellationToken">A token to cancel the write; a cancelled write leaves the stored document as it was.</param>
+    /// <returns>A task that completes when the document is durable.</returns>
+    Task UpsertDocumentAsync(DocumentContent document, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a document and its chunks.</summary>
+    /// <param name="sourcePath">The source path of the document.</param>
+    /// <param name="cancellationToken">A token to cancel the removal.</param>
+    /// <returns><see langword="true"/> when a document was removed.</returns>
+    Task<bool> RemoveDocumentAsync(string sourcePath, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the stored documents.</summary>
+    /// <param name="cancellationToken">A token to cancel the listing.</param>
+    /// <returns>The documents, ordered by source path.</returns>
+    IAsyncEnumerable<KnowledgeDocumentInfo> ListDocumentsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Searches the knowledge base.</summary>
+    /// <param name="query">The query text, its embedding, and filters.</param>
+    /// <param name="cancellationToken">A token to cancel the search.</param>
+    /// <returns>The best passages, best first.</returns>
+    Task<IReadOnlyList<RetrievedPassage>> SearchAsync(RetrievalQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets counts and sizes.</summary>
+    /// <param name="cancellationToken">A token to cancel the call.</param>
+    /// <returns>The statistics.</returns>
+    Task<KnowledgeBaseStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+}
