@@ -1,0 +1,9 @@
+namespace PluginAI.Redaction;
+
+internal enum PiiKind
+{
+    Email,
+    Iban,
+    Card,
+    Phone,
+}

@@ -1,0 +1,461 @@
+using System.Reflection;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using PluginAI.Backends;
+using PluginAI.Hardware;
+using PluginAI.Host.Compatibility;
+using PluginAI.Host.Hardware;
+using PluginAI.Host.Internal;
+using PluginAI.Manifest;
+using PluginAI.Processing;
+using PluginAI.Retrieval;
+
+namespace PluginAI.Host;
+
+/// <summary>
+/// The thin host: discovers installed plugins, validates each against the plugin API and this machine, loads each into an
+/// assembly load context of its own, composes it with dependency injection, and contains its failures.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Plugins share only the contracts (<c>PluginAI.Abstractions</c>) and the Microsoft.Extensions abstractions with the
+/// host; every other dependency is resolved from the plugin's own folder, so two plugins (or a plugin and the host) can use
+/// different versions of one library. Load contexts are collectible: <see cref="UnloadAsync"/> releases a plugin and
+/// <see cref="ReloadAsync"/> loads it again, for example after an update.
+/// </para>
+/// <para>
+/// Contract implementations returned by <see cref="GetBackends"/> and the other accessors are wrapped: an unexpected
+/// exception from a plugin becomes a <see cref="PluginFaultException"/> naming the plugin, is logged and counted on its
+/// <see cref="PluginRecord"/>, and never affects other plugins. Members are thread-safe.
+/// </para>
+/// </remarks>
+public sealed class PluginHost : IAsyncDisposable
+{
+    private static readonly Type[] s_sharedTypes =
+    [
+        typeof(IPlugin),
+        typeof(IChatClient),
+        typeof(IServiceCollection),
+        typeof(ILogger),
+        typeof(IOptions<>),
+        typeof(StringValues),
+    ];
+
+    private readonly Lock _gate = new();
+    private readonly List<PluginRecord> _records = [];
+    private readonly Dictionary<string, LoadedPlugin> _loaded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+
+    private PluginHost(PluginAIPaths paths, HardwareProfile hardware, ILoggerFactory loggerFactory)
+    {
+        Paths = paths;
+        Hardware = hardware;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<PluginHost>();
+    }
+
+    /// <summary>Gets the folders of the PluginAI home in use.</summary>
+    public PluginAIPaths Paths { get; }
+
+    /// <summary>Gets the hardware profile plugins were checked against.</summary>
+    public HardwareProfile Hardware { get; }
+
+    /// <summary>Gets every discovered plugin folder with its status, loaded or not, in discovery order.</summary>
+    public IReadOnlyList<PluginRecord> Plugins
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _records];
+            }
+        }
+    }
+
+    /// <summary>Discovers and loads the installed plugins.</summary>
+    /// <param name="options">Where to look.</param>
+    /// <param name="hardwareProbe">How to describe this machine; defaults to <see cref="HardwareProbe"/>.</param>
+    /// <param name="loggerFactory">Where to log; defaults to no logging.</param>
+    /// <param name="cancellationToken">A token to cancel start-up.</param>
+    /// <returns>The running host. A plugin that cannot load is recorded with its reason; it never stops start-up.</returns>
+    public static async Task<PluginHost> StartAsync(PluginHostOptions? options = null, IHardwareProbe? hardwareProbe = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PluginHostOptions();
+        var hardware = await (hardwareProbe ?? new HardwareProbe()).ProbeAsync(cancellationToken).ConfigureAwait(false);
+        var host = new PluginHost(new PluginAIPaths(options.HomeDirectory), hardware, loggerFactory ?? NullLoggerFactory.Instance);
+        var roots = new List<(string Path, string Source)> { (host.Paths.Plugins, "home") };
+        roots.AddRange(options.AdditionalPluginDirectories.Select(d => (Path.GetFullPath(d), "extra")));
+        if (options.IncludeBundledPlugins)
+        {
+            roots.Add((Path.GetFullPath(options.BundledPluginDirectory), "bundled"));
+        }
+
+        foreach (var (root, source) in roots.DistinctBy(r => r.Item1))
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await host.LoadFolderAsync(folder, source, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return host;
+    }
+
+    /// <summary>Gets the inference backends of the loaded plugins.</summary>
+    /// <returns>The backends, wrapped so that their failures are contained.</returns>
+    public IReadOnlyList<IInferenceBackend> GetBackends() => Collect(p => p.Backends);
+
+    /// <summary>Gets the preprocessors of the loaded plugins, in chain order (<see cref="PreprocessorMetadata.Order"/>).</summary>
+    /// <returns>The preprocessors, wrapped so that their failures are contained.</returns>
+    public IReadOnlyList<IPreprocessor> GetPreprocessors() => [.. Collect(p => p.Preprocessors).OrderBy(p => SafeOrder(() => p.Metadata.Order))];
+
+    /// <summary>Gets the postprocessors of the loaded plugins, in chain order (<see cref="PostprocessorMetadata.Order"/>).</summary>
+    /// <returns>The postprocessors, wrapped so that their failures are contained.</returns>
+    public IReadOnlyList<IPostprocessor> GetPostprocessors() => [.. Collect(p => p.Postprocessors).OrderBy(p => SafeOrder(() => p.Metadata.Order))];
+
+    /// <summary>Gets the retrievers of the loaded plugins.</summary>
+    /// <returns>The retrievers, wrapped so that their failures are contained.</returns>
+    public IReadOnlyList<IRetriever> GetRetrievers() => Collect(p => p.Retrievers);
+
+    /// <summary>Gets the record of a plugin by id.</summary>
+    /// <param name="pluginId">The plugin id.</param>
+    /// <returns>The record of the loaded plugin with that id, else the first record with that id, else <see langword="null"/>.</returns>
+    public PluginRecord? FindPlugin(string pluginId)
+    {
+        lock (_gate)
+        {
+            return _records.FirstOrDefault(r => r.Status == PluginStatus.Loaded && string.Equals(r.Id, pluginId, StringComparison.OrdinalIgnoreCase))
+                ?? _records.FirstOrDefault(r => string.Equals(r.Id, pluginId, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>Unloads a plugin: disposes its services and releases its load context.</summary>
+    /// <param name="pluginId">The plugin id.</param>
+    /// <returns><see langword="true"/> when a loaded plugin was unloaded.</returns>
+    /// <remarks>The assemblies are collected once nothing references the plugin's objects any more.</remarks>
+    public async Task<bool> UnloadAsync(string pluginId)
+    {
+        LoadedPlugin? plugin;
+        lock (_gate)
+        {
+            if (!_loaded.Remove(pluginId, out plugin))
+            {
+                return false;
+            }
+
+            plugin.Record.Status = PluginStatus.Unloaded;
+            plugin.Record.Reason = "unloaded on request";
+        }
+
+        await plugin.DisposeAsync().ConfigureAwait(false);
+        _logger.LogInformation("Unloaded plugin {PluginId}", pluginId);
+        return true;
+    }
+
+    /// <summary>Unloads a plugin if it is loaded, then loads it again from its folder, reading its manifest anew.</summary>
+    /// <param name="pluginId">The plugin id.</param>
+    /// <param name="cancellationToken">A token to cancel the load.</param>
+    /// <returns>The new record of the plugin.</returns>
+    /// <exception cref="KeyNotFoundException">No plugin with that id was discovered.</exception>
+    public async Task<PluginRecord> ReloadAsync(string pluginId, CancellationToken cancellationToken = default)
+    {
+        var record = FindPlugin(pluginId) ?? throw new KeyNotFoundException($"No plugin with id '{pluginId}' was discovered.");
+        await UnloadAsync(pluginId).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _records.Remove(record);
+        }
+
+        return await LoadFolderAsync(record.Directory, record.Source, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        List<LoadedPlugin> plugins;
+        lock (_gate)
+        {
+            plugins = [.. _loaded.Values];
+            _loaded.Clear();
+        }
+
+        foreach (var plugin in plugins)
+        {
+            await plugin.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
+    {
+        var manifestPath = Path.Combine(folder, PluginManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return Add(new PluginRecord(Path.GetFileName(folder), folder, source)
+            {
+                Status = PluginStatus.Invalid,
+                Reason = $"{manifestPath}: no {PluginManifest.FileName}; expected a plugin folder with a manifest",
+            });
+        }
+
+        var read = await ManifestReader.ReadFileAsync(manifestPath, cancellationToken).ConfigureAwait(false);
+        var warnings = read.Warnings.Select(w => $"warning: {w}").ToList();
+        if (!read.IsValid)
+        {
+            return Add(new PluginRecord(Path.GetFileName(folder), folder, source)
+            {
+                Status = PluginStatus.Invalid,
+                Reason = read.Errors[0].ToString(),
+                Details = [.. read.Errors.Select(e => e.ToString()), .. warnings],
+            });
+        }
+
+        var manifest = read.Manifest;
+        var record = new PluginRecord(manifest.Id, folder, source) { Manifest = manifest, Details = warnings };
+        lock (_gate)
+        {
+            if (_loaded.TryGetValue(manifest.Id, out var existing))
+            {
+                record.Status = PluginStatus.Duplicate;
+                record.Reason = $"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}";
+                _records.Add(record);
+                return record;
+            }
+        }
+
+        var compatibility = CompatibilityChecker.Check(manifest, Hardware);
+        record.Compatibility = compatibility;
+        record.Details = [.. warnings, .. compatibility.Notes.Select(n => $"note: {n}"), .. compatibility.Decisions.Select(Describe)];
+        if (!compatibility.IsCompatible)
+        {
+            record.Status = PluginStatus.Incompatible;
+            record.Reason = string.Join("; ", compatibility.Problems);
+            return Add(record);
+        }
+
+        if (manifest.Isolation == PluginIsolation.OutOfProcess)
+        {
+            record.Status = PluginStatus.Failed;
+            record.Reason = "it asks for out-of-process isolation, which this host version does not provide yet; it was not loaded";
+            return Add(record);
+        }
+
+        record.Variant = compatibility.SelectedVariant;
+        var variant = manifest.Variants.FirstOrDefault(v => v.Name == compatibility.SelectedVariant);
+        var entry = variant?.Entry ?? manifest.Entry;
+        var entryFolder = variant?.Path is { } sub ? Path.Combine(folder, sub) : folder;
+        var assemblyPath = Path.GetFullPath(Path.Combine(entryFolder, entry.Assembly));
+        if (!File.Exists(assemblyPath))
+        {
+            record.Status = PluginStatus.Failed;
+            record.Reason = $"{manifestPath}: field 'entry.assembly': the file {assemblyPath} does not exist";
+            return Add(record);
+        }
+
+        PluginLoader? loader = null;
+        ServiceProvider? provider = null;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, s_sharedTypes, config =>
+            {
+                // Only the shared types' assemblies come from the host; everything else resolves from the plugin folder.
+                config.PreferSharedTypes = false;
+                config.LoadInMemory = true;
+            });
+
+            var plugin = CreateEntryPoint(loader, entry, manifestPath);
+            var dataDirectory = Path.Combine(Paths.Data, manifest.Id);
+            Directory.CreateDirectory(dataDirectory);
+            var context = new PluginContext(manifest, entryFolder, dataDirectory, Hardware, record.Variant);
+            var services = new ServiceCollection();
+            services.AddSingleton(_loggerFactory);
+            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+            services.AddSingleton(context);
+            services.AddSingleton(Hardware);
+            plugin.ConfigureServices(services, context);
+            provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+            var guard = new PluginGuard(record, _loggerFactory.CreateLogger($"PluginAI.Plugin.{manifest.Id}"));
+            var loaded = new LoadedPlugin(record, loader, provider)
+            {
+                Backends = [.. provider.GetServices<IInferenceBackend>().Select(b => (IInferenceBackend)new GuardedBackend(b, guard))],
+                Preprocessors = [.. provider.GetServices<IPreprocessor>().Select(p => (IPreprocessor)new GuardedPreprocessor(p, guard))],
+                Postprocessors = [.. provider.GetServices<IPostprocessor>().Select(p => (IPostprocessor)new GuardedPostprocessor(p, guard))],
+                Retrievers = [.. provider.GetServices<IRetriever>().Select(r => (IRetriever)new GuardedRetriever(r, guard))],
+            };
+
+            var missing = manifest.Kinds.Where(k => loaded.Count(k) == 0).ToList();
+            if (missing.Count > 0)
+            {
+                throw new PluginLoadException($"it declares the kind{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing.Select(KindName))} in {PluginManifest.FileName} but registered no implementation of {string.Join(", ", missing.Select(InterfaceName))} in ConfigureServices");
+            }
+
+            var undeclared = Enum.GetValues<PluginKind>().Where(k => loaded.Count(k) > 0 && !manifest.Kinds.Contains(k)).ToList();
+            if (undeclared.Count > 0)
+            {
+                record.Details = [.. record.Details, $"warning: it registered {string.Join(", ", undeclared.Select(InterfaceName))} without declaring the kind in {PluginManifest.FileName}; they are used anyway"];
+            }
+
+            lock (_gate)
+            {
+                if (_loaded.TryGetValue(manifest.Id, out var existing))
+                {
+                    throw new PluginLoadException($"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}", isDuplicate: true);
+                }
+
+                record.Status = PluginStatus.Loaded;
+                record.Reason = null;
+                _loaded[manifest.Id] = loaded;
+            }
+
+            _logger.LogInformation("Loaded plugin {PluginId} {Version} from {Directory}", manifest.Id, manifest.Version, folder);
+            return Add(record);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (provider is not null)
+            {
+                await provider.DisposeAsync().ConfigureAwait(false);
+            }
+
+            loader?.Dispose();
+            record.Status = ex is PluginLoadException { IsDuplicate: true } ? PluginStatus.Duplicate : PluginStatus.Failed;
+            record.Reason = ex is PluginLoadException ? ex.Message : $"it threw while loading: {Unwrap(ex).GetType().Name}: {Unwrap(ex).Message}";
+            _logger.LogWarning(ex, "Plugin {PluginId} from {Directory} failed to load", manifest.Id, folder);
+            return Add(record);
+        }
+    }
+
+    private static IPlugin CreateEntryPoint(PluginLoader loader, PluginEntryPoint entry, string manifestPath)
+    {
+        Assembly assembly;
+        try
+        {
+            assembly = loader.LoadDefaultAssembly();
+        }
+        catch (BadImageFormatException ex)
+        {
+            throw new PluginLoadException($"{manifestPath}: field 'entry.assembly': {entry.Assembly} is not a .NET assembly ({ex.Message})");
+        }
+
+        var type = assembly.GetType(entry.Type, throwOnError: false)
+            ?? throw new PluginLoadException($"{manifestPath}: field 'entry.type': the type '{entry.Type}' does not exist in {entry.Assembly}");
+        if (!typeof(IPlugin).IsAssignableFrom(type))
+        {
+            var foreign = type.GetInterfaces().FirstOrDefault(i => i.FullName == typeof(IPlugin).FullName);
+            throw new PluginLoadException(foreign is not null
+                ? $"{manifestPath}: field 'entry.type': '{entry.Type}' implements a private copy of PluginAI.IPlugin; the plugin ships its own PluginAI.Abstractions.dll. Reference the contracts with Private=\"false\" ExcludeAssets=\"runtime\" and remove that file"
+                : $"{manifestPath}: field 'entry.type': '{entry.Type}' does not implement PluginAI.IPlugin");
+        }
+
+        if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new PluginLoadException($"{manifestPath}: field 'entry.type': '{entry.Type}' needs to be a non-abstract class with a public parameterless constructor");
+        }
+
+        return (IPlugin)Activator.CreateInstance(type)!;
+    }
+
+    private IReadOnlyList<T> Collect<T>(Func<LoadedPlugin, IReadOnlyList<T>> select)
+    {
+        lock (_gate)
+        {
+            return [.. _records.Where(r => r.Status == PluginStatus.Loaded && _loaded.TryGetValue(r.Id, out var p) && p.Record == r).SelectMany(r => select(_loaded[r.Id]))];
+        }
+    }
+
+    private PluginRecord Add(PluginRecord record)
+    {
+        lock (_gate)
+        {
+            _records.Add(record);
+        }
+
+        if (record.Status is not PluginStatus.Loaded)
+        {
+            _logger.LogWarning("Plugin {PluginId} in {Directory} not loaded ({Status}): {Reason}", record.Id, record.Directory, record.Status, record.Reason);
+        }
+
+        return record;
+    }
+
+    private static int SafeOrder(Func<int> order)
+    {
+        try
+        {
+            return order();
+        }
+        catch (PluginFaultException)
+        {
+            return int.MaxValue;
+        }
+    }
+
+    private static string Describe(BuildDecision decision) => decision switch
+    {
+        { Chosen: true } => $"build '{decision.Build}': chosen",
+        { Fits: true } => $"build '{decision.Build}': fits, but an earlier build was chosen",
+        _ => $"build '{decision.Build}': not usable: {string.Join("; ", decision.Problems)}",
+    };
+
+    private static string KindName(PluginKind kind) => kind.ToString().ToLowerInvariant();
+
+    private static string InterfaceName(PluginKind kind) => kind switch
+    {
+        PluginKind.Backend => nameof(IInferenceBackend),
+        PluginKind.Preprocessor => nameof(IPreprocessor),
+        PluginKind.Postprocessor => nameof(IPostprocessor),
+        _ => nameof(IRetriever),
+    };
+
+    private static Exception Unwrap(Exception ex) => ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+
+    private sealed class LoadedPlugin(PluginRecord record, PluginLoader loader, ServiceProvider provider) : IAsyncDisposable
+    {
+        public PluginRecord Record { get; } = record;
+
+        public IReadOnlyList<IInferenceBackend> Backends { get; init; } = [];
+
+        public IReadOnlyList<IPreprocessor> Preprocessors { get; init; } = [];
+
+        public IReadOnlyList<IPostprocessor> Postprocessors { get; init; } = [];
+
+        public IReadOnlyList<IRetriever> Retrievers { get; init; } = [];
+
+        public int Count(PluginKind kind) => kind switch
+        {
+            PluginKind.Backend => Backends.Count,
+            PluginKind.Preprocessor => Preprocessors.Count,
+            PluginKind.Postprocessor => Postprocessors.Count,
+            _ => Retrievers.Count,
+        };
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await provider.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                loader.Dispose();
+            }
+        }
+    }
+
+    private sealed class PluginLoadException(string message, bool isDuplicate = false) : Exception(message)
+    {
+        public bool IsDuplicate { get; } = isDuplicate;
+    }
+}

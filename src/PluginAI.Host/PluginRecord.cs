@@ -1,0 +1,64 @@
+using PluginAI.Host.Compatibility;
+using PluginAI.Manifest;
+
+namespace PluginAI.Host;
+
+/// <summary>What the host knows about one discovered plugin folder: its manifest, its status, and why.</summary>
+/// <remarks>Status and fault counters change as the plugin is used, unloaded or reloaded; reads are thread-safe.</remarks>
+public sealed class PluginRecord
+{
+    private int _faultCount;
+    private string? _lastFault;
+
+    internal PluginRecord(string id, string directory, string source)
+    {
+        Id = id;
+        Directory = directory;
+        Source = source;
+    }
+
+    /// <summary>Gets the plugin id, or the folder name when the manifest could not be read.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets the plugin folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Gets where the folder was found: <c>home</c>, <c>bundled</c> or <c>extra</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>Gets the manifest, when it was valid.</summary>
+    public PluginManifest? Manifest { get; internal set; }
+
+    /// <summary>Gets the status.</summary>
+    public PluginStatus Status { get; internal set; }
+
+    /// <summary>Gets the main reason for the status, in plain words; <see langword="null"/> for a loaded plugin.</summary>
+    public string? Reason { get; internal set; }
+
+    /// <summary>Gets every error, warning and decision behind the status.</summary>
+    public IReadOnlyList<string> Details { get; internal set; } = [];
+
+    /// <summary>Gets the hardware compatibility decision, when the manifest was valid.</summary>
+    public CompatibilityReport? Compatibility { get; internal set; }
+
+    /// <summary>Gets the variant loaded, or <see langword="null"/> for the base build.</summary>
+    public string? Variant { get; internal set; }
+
+    /// <summary>Gets the number of calls into the plugin that failed unexpectedly since it was loaded.</summary>
+    public int FaultCount => Volatile.Read(ref _faultCount);
+
+    /// <summary>Gets the last unexpected failure, or <see langword="null"/>.</summary>
+    public string? LastFault => Volatile.Read(ref _lastFault);
+
+    internal void RecordFault(string description)
+    {
+        Interlocked.Increment(ref _faultCount);
+        Volatile.Write(ref _lastFault, description);
+    }
+
+    internal void ResetFaults()
+    {
+        Volatile.Write(ref _faultCount, 0);
+        Volatile.Write(ref _lastFault, null);
+    }
+}

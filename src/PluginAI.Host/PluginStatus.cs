@@ -1,0 +1,23 @@
+namespace PluginAI.Host;
+
+/// <summary>Where a discovered plugin stands.</summary>
+public enum PluginStatus
+{
+    /// <summary>Loaded and in use.</summary>
+    Loaded,
+
+    /// <summary>Valid, but it does not fit this host or machine; <see cref="PluginRecord.Reason"/> says why.</summary>
+    Incompatible,
+
+    /// <summary>Its manifest is missing or not valid.</summary>
+    Invalid,
+
+    /// <summary>It threw or was malformed while loading.</summary>
+    Failed,
+
+    /// <summary>Another plugin with the same id was found first.</summary>
+    Duplicate,
+
+    /// <summary>It was loaded and has been unloaded.</summary>
+    Unloaded,
+}
