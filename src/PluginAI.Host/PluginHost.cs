@@ -236,7 +236,7 @@ public sealed class PluginHost : IAsyncDisposable
 
         var compatibility = CompatibilityChecker.Check(manifest, Hardware);
         record.Compatibility = compatibility;
-        record.Details = [.. warnings, .. compatibility.Notes.Select(n => $"note: {n}"), .. compatibility.Decisions.Select(Describe)];
+        record.Details = [.. warnings, .. compatibility.Notes.Select(n => $"note: {n}"), .. (manifest.Variants.Count > 0 ? compatibility.Decisions.Select(Describe) : [])];
         if (!compatibility.IsCompatible)
         {
             record.Status = PluginStatus.Incompatible;

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using PluginAI.Hardware;
+using PluginAI.Host;
+using Spectre.Console;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary><c>pluginai doctor</c>: this machine's hardware and every installed plugin, with why each can or cannot run.</summary>
+internal static class DoctorCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("doctor", "Show this machine's hardware and every installed plugin: compatible or not, and why.") { json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new
+                {
+                    home = host.Paths.Home,
+                    hostApi = PluginApi.Version.ToString(),
+                    hardware = host.Hardware,
+                    plugins = host.Plugins.Select(PluginView.From),
+                });
+                return 0;
+            }
+
+            Render(console.Console, host);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Render(IAnsiConsole console, PluginHost host)
+    {
+        var hw = host.Hardware;
+        var table = new Table().RoundedBorder().Title("[bold]This machine[/]").HideHeaders();
+        table.AddColumn("What");
+        table.AddColumn("Found");
+        table.AddRow("Operating system", $"{hw.OperatingSystemDescription} ({hw.RuntimeIdentifier})");
+        table.AddRow("CPU", $"{hw.Cpu.ModelName}");
+        table.AddRow("Cores", $"{hw.Cpu.PhysicalCores} physical, {hw.Cpu.LogicalCores} logical");
+        table.AddRow("Instruction sets", hw.Cpu.InstructionSets.Count == 0 ? "(none detected)" : string.Join(" ", hw.Cpu.InstructionSets));
+        table.AddRow("Memory", $"{Gib(hw.Memory.TotalBytes)} total, {Gib(hw.Memory.AvailableBytes)} available");
+        var gpus = hw.Accelerators.Where(a => a.Type == AcceleratorType.Gpu).ToList();
+        var npus = hw.Accelerators.Where(a => a.Type == AcceleratorType.Npu).ToList();
+        table.AddRow("GPUs", gpus.Count == 0 ? "none found" : string.Join(Environment.NewLine, gpus.Select(Describe)));
+        table.AddRow("NPUs", npus.Count == 0 ? "none found" : string.Join(Environment.NewLine, npus.Select(Describe)));
+        table.AddRow("Vulkan loader", hw.VulkanLoaderPresent ? "installed" : "not installed");
+        foreach (var note in hw.Notes)
+        {
+            table.AddRow("Note", note);
+        }
+
+        console.Write(table);
+        console.Write(PluginTable.Create(host.Plugins, details: true));
+        var loaded = host.Plugins.Count(p => p.Status == PluginStatus.Loaded);
+        console.MarkupLineInterpolated($"PluginAI home: [bold]{host.Paths.Home}[/]  plugin API {PluginApi.Version}  {loaded} of {host.Plugins.Count} plugin(s) loaded");
+    }
+
+    private static string Describe(AcceleratorInfo a)
+    {
+        var memory = a.MemoryBytes > 0 ? $", {Gib(a.MemoryBytes)}" : string.Empty;
+        var apis = a.Apis.Count > 0 ? $", {string.Join(", ", a.Apis)}" : string.Empty;
+        var driver = a.Driver is null ? string.Empty : $", driver {a.Driver}";
+        return $"{a.Name}{memory}{apis}{driver}";
+    }
+
+    private static string Gib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.0} GiB");
+}

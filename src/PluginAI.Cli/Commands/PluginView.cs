@@ -1,0 +1,33 @@
+using PluginAI.Host;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary>The JSON shape of one discovered plugin.</summary>
+internal sealed record PluginView(
+    string Id,
+    string? Version,
+    IReadOnlyList<string> Kinds,
+    string Status,
+    bool Compatible,
+    string? Reason,
+    string? Variant,
+    string Source,
+    string Directory,
+    int FaultCount,
+    string? LastFault,
+    IReadOnlyList<string> Details)
+{
+    public static PluginView From(PluginRecord record) => new(
+        record.Id,
+        record.Manifest?.Version.ToString(),
+        record.Manifest?.Kinds.Select(k => k.ToString().ToLowerInvariant()).ToList() ?? [],
+        record.Status.ToString().ToLowerInvariant(),
+        record.Compatibility?.IsCompatible ?? false,
+        record.Reason,
+        record.Variant,
+        record.Source,
+        record.Directory,
+        record.FaultCount,
+        record.LastFault,
+        record.Details);
+}

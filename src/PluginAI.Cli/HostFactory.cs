@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using PluginAI.Host;
+using PluginAI.Host.Hardware;
+
+namespace PluginAI.Cli;
+
+/// <summary>Starts a <see cref="PluginHost"/> from the global options.</summary>
+internal static class HostFactory
+{
+    public static async Task<PluginHost> StartAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var options = new PluginHostOptions { HomeDirectory = parse.GetValue(PluginAICommand.HomeOption) };
+        IHardwareProbe probe = parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
+            ? StaticHardwareProbe.FromFile(file.FullName)
+            : new HardwareProbe();
+        var verbose = parse.GetValue(PluginAICommand.VerboseOption);
+        var loggerFactory = LoggerFactory.Create(builder =>
+        {
+            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Error);
+            builder.AddSimpleConsole(o => o.SingleLine = true);
+            builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        return await PluginHost.StartAsync(options, probe, loggerFactory, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using PluginAI.Cli.Commands;
+using Spectre.Console;
+
+namespace PluginAI.Cli;
+
+/// <summary>The <c>pluginai</c> root command and its global options.</summary>
+internal static class PluginAICommand
+{
+    public static Option<string?> HomeOption { get; } = new("--home")
+    {
+        Description = "The PluginAI home folder (plugins, models, knowledge bases). Default: $PLUGINAI_HOME, else ~/.pluginai.",
+        Recursive = true,
+    };
+
+    public static Option<FileInfo?> HardwareProfileOption { get; } = new("--hardware-profile")
+    {
+        Description = "Use a hardware profile saved as JSON (for example from 'pluginai doctor --json') instead of probing this machine.",
+        Recursive = true,
+    };
+
+    public static Option<bool> VerboseOption { get; } = new("--verbose", "-v")
+    {
+        Description = "Log what the host does to standard error.",
+        Recursive = true,
+    };
+
+    public static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON instead of tables." };
+
+    public static RootCommand Create(CliConsole console)
+    {
+        var root = new RootCommand("PluginAI: an offline AI assistant built from plugins.")
+        {
+            HomeOption,
+            HardwareProfileOption,
+            VerboseOption,
+        };
+        root.Subcommands.Add(DoctorCommand.Create(console));
+        root.Subcommands.Add(PluginsCommand.Create(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console)
+    {
+        var root = Create(console);
+        var parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            console.Console.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+        catch (Exception ex) when (ex is CliException or PluginException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            console.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return 1;
+        }
+    }
+}

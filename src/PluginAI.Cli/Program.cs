@@ -1,0 +1,3 @@
+using PluginAI.Cli;
+
+return await PluginAICommand.RunAsync(args, CliConsole.CreateDefault()).ConfigureAwait(false);
