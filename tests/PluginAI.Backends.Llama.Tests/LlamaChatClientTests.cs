@@ -85,8 +85,9 @@ public sealed class LlamaChatClientTests(TinyModelFixture fixture) : IClassFixtu
         });
         watch.Stop();
 
+        // Not one more token after the cancellation.
         Assert.Equal(3, updates);
-        Assert.True(watch.ElapsedMilliseconds < 1000, $"cancellation took {watch.ElapsedMilliseconds} ms");
+        Assert.True(watch.ElapsedMilliseconds < 2000, $"cancellation took {watch.ElapsedMilliseconds} ms");
 
         // The request left the queue: the next one runs.
         var next = await Client.GetResponseAsync(s_question, new ChatOptions { Seed = 3, MaxOutputTokens = 2 });

@@ -69,17 +69,11 @@ internal sealed partial class LlamaChatClient : IChatClient
             var maxTokens = options?.MaxOutputTokens is > 0 and var max ? max : int.MaxValue;
             var vocab = _model.Weights.NativeHandle.Vocab;
             var generated = 0;
-            ChatFinishReason finish = ChatFinishReason.Length;
+            ChatFinishReason finish;
 
             while (true)
             {
                 token.ThrowIfCancellationRequested();
-                if (generated >= maxTokens || position >= contextSize)
-                {
-                    finish = ChatFinishReason.Length;
-                    break;
-                }
-
                 var next = sampler.Sample(handle, _batch.TokenCount - 1);
                 if (next.IsEndOfGeneration(vocab))
                 {
@@ -98,6 +92,13 @@ internal sealed partial class LlamaChatClient : IChatClient
                 if (stopped)
                 {
                     finish = ChatFinishReason.Stop;
+                    break;
+                }
+
+                // Checked before evaluating the token, which would only matter for a next one: prompt plus output never exceeds the context.
+                if (generated >= maxTokens || position + 1 >= contextSize)
+                {
+                    finish = ChatFinishReason.Length;
                     break;
                 }
 
