@@ -29,6 +29,8 @@ internal sealed class RedactionPostprocessor : IPostprocessor
         ChatResponseUpdate? template = null;
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            // The source may ignore the token; a stream must still stop promptly when its consumer cancels.
+            cancellationToken.ThrowIfCancellationRequested();
             var text = update.Text;
             if (string.IsNullOrEmpty(text))
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spectre.Console;
 
 namespace PluginAI.Cli;
@@ -7,5 +8,15 @@ namespace PluginAI.Cli;
 /// <param name="Out">The writer for machine-readable output.</param>
 internal sealed record CliConsole(IAnsiConsole Console, TextWriter Out)
 {
-    public static CliConsole CreateDefault() => new(AnsiConsole.Console, System.Console.Out);
+    public static CliConsole CreateDefault()
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            // Output piped to a file or another program has no terminal width; do not wrap tables at 80 columns.
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 40 ? columns : 160;
+        }
+
+        return new CliConsole(console, System.Console.Out);
+    }
 }

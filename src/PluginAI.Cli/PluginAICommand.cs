@@ -58,5 +58,19 @@ internal static class PluginAICommand
             console.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
             return 1;
         }
+        catch (Exception ex)
+        {
+            console.Console.MarkupLineInterpolated($"[red]error:[/] unexpected {ex.GetType().Name}: {ex.Message}");
+            if (parse.GetValue(VerboseOption))
+            {
+                console.Console.WriteException(ex);
+            }
+            else
+            {
+                console.Console.MarkupLine("Run the command again with --verbose for details.");
+            }
+
+            return 1;
+        }
     }
 }

@@ -40,7 +40,7 @@ internal static class DoctorCommand
         var table = new Table().RoundedBorder().Title("[bold]This machine[/]").HideHeaders();
         table.AddColumn("What");
         table.AddColumn("Found");
-        table.AddRow("Operating system", $"{hw.OperatingSystemDescription} ({hw.RuntimeIdentifier})");
+        table.AddRow("Operating system", hw.OperatingSystemDescription.Length > 0 ? $"{hw.OperatingSystemDescription} ({hw.RuntimeIdentifier})" : hw.RuntimeIdentifier);
         table.AddRow("CPU", $"{hw.Cpu.ModelName}");
         table.AddRow("Cores", $"{hw.Cpu.PhysicalCores} physical, {hw.Cpu.LogicalCores} logical");
         table.AddRow("Instruction sets", hw.Cpu.InstructionSets.Count == 0 ? "(none detected)" : string.Join(" ", hw.Cpu.InstructionSets));

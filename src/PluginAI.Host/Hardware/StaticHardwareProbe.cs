@@ -23,7 +23,11 @@ public sealed class StaticHardwareProbe(HardwareProfile profile) : IHardwareProb
             var root = document.RootElement.TryGetProperty("hardware", out var nested) ? nested : document.RootElement;
             var profile = root.Deserialize(HardwareJsonContext.Default.HardwareProfile)
                 ?? throw new InvalidDataException($"{path}: expected a hardware profile object, found null.");
-            return new StaticHardwareProbe(profile);
+            return new StaticHardwareProbe(Normalize(profile, path));
+        }
+        catch (JsonException ex) when (ex.Path is not null)
+        {
+            throw new InvalidDataException($"{path}: not a hardware profile: at '{ex.Path}': {ex.Message.Split(". Path:")[0]}", ex);
         }
         catch (JsonException ex)
         {
@@ -33,5 +37,22 @@ public sealed class StaticHardwareProbe(HardwareProfile profile) : IHardwareProb
         {
             throw new InvalidDataException($"{path}: cannot read the hardware profile: {ex.Message}", ex);
         }
+    }
+
+    private static HardwareProfile Normalize(HardwareProfile profile, string path)
+    {
+        // Fields left out of a hand-written profile read as null; treat them as empty rather than failing later.
+        if (profile.Cpu is null || profile.Memory is null)
+        {
+            throw new InvalidDataException($"{path}: not a hardware profile: expected the objects 'cpu' and 'memory'.");
+        }
+
+        return profile with
+        {
+            OperatingSystemDescription = profile.OperatingSystemDescription ?? string.Empty,
+            Cpu = profile.Cpu with { InstructionSets = profile.Cpu.InstructionSets ?? [] },
+            Accelerators = [.. (profile.Accelerators ?? []).Select(a => a with { Apis = a.Apis ?? [] })],
+            Notes = profile.Notes ?? [],
+        };
     }
 }

@@ -1,0 +1,91 @@
+using System.Runtime.Intrinsics.X86;
+using System.Text.Json;
+
+namespace PluginAI.Cli.Tests;
+
+public sealed class DoctorCommandTests : IDisposable
+{
+    private readonly string _home = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pluginai-cli", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_home))
+        {
+            Directory.Delete(_home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task DoctorJson_ReportsThisMachineAndTheBundledPluginAsLoaded()
+    {
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--json");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(_home, root.GetProperty("home").GetString());
+        var hardware = root.GetProperty("hardware");
+        Assert.Equal(Environment.ProcessorCount, hardware.GetProperty("cpu").GetProperty("logicalCores").GetInt32());
+        var isas = hardware.GetProperty("cpu").GetProperty("instructionSets").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(Avx2.IsSupported, isas.Contains("avx2"));
+        Assert.True(hardware.GetProperty("memory").GetProperty("totalBytes").GetInt64() > 0);
+        var redaction = root.GetProperty("plugins").EnumerateArray().Single(p => p.GetProperty("id").GetString() == "PluginAI.Redaction");
+        Assert.Equal("loaded", redaction.GetProperty("status").GetString());
+        Assert.Equal("bundled", redaction.GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task Doctor_TableExplainsWhyAPluginIsIncompatible()
+    {
+        var plugin = System.IO.Path.Combine(_home, "plugins", "needs-gpu");
+        Directory.CreateDirectory(plugin);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(plugin, "pluginai.json"), """
+            { "id": "Acme.CudaOnly", "version": "1.0.0", "kinds": ["backend"],
+              "entry": { "assembly": "Acme.CudaOnly.dll", "type": "Acme.CudaOnly.Plugin" }, "hostApi": "[1.0,2.0)",
+              "requirements": { "accelerators": [ { "type": "gpu", "api": "cuda", "minApiVersion": "12.0" } ] } }
+            """);
+        var profile = System.IO.Path.Combine(_home, "cpu-only.json");
+        await File.WriteAllTextAsync(profile, """
+            { "operatingSystem": "linux", "architecture": "x64", "runtimeIdentifier": "linux-x64",
+              "cpu": { "modelName": "Fake 8-core", "physicalCores": 8, "logicalCores": 16, "instructionSets": ["avx2", "fma"] },
+              "memory": { "totalBytes": 17179869184, "availableBytes": 8589934592 } }
+            """);
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--hardware-profile", profile);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("Fake 8-core", output, StringComparison.Ordinal);
+        Assert.Contains("Acme.CudaOnly", output, StringComparison.Ordinal);
+        Assert.Contains("incompatible", output, StringComparison.Ordinal);
+        Assert.Contains("it needs a GPU with CUDA 12.0 or later; no GPU was found", output, StringComparison.Ordinal);
+        Assert.Contains("PluginAI.Redaction", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PluginsListJson_ListsEveryDiscoveredFolderWithReason()
+    {
+        var broken = System.IO.Path.Combine(_home, "plugins", "broken");
+        Directory.CreateDirectory(broken);
+        await File.WriteAllTextAsync(System.IO.Path.Combine(broken, "pluginai.json"), "{ \"id\": 42 }");
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "plugins", "list", "--json");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var plugins = json.RootElement.EnumerateArray().ToList();
+        var invalid = plugins.Single(p => p.GetProperty("id").GetString() == "broken");
+        Assert.Equal("invalid", invalid.GetProperty("status").GetString());
+        Assert.Contains("field 'id': expected a package id", invalid.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(plugins, p => p.GetProperty("id").GetString() == "PluginAI.Redaction" && p.GetProperty("status").GetString() == "loaded");
+    }
+
+    [Fact]
+    public async Task Doctor_UnreadableHardwareProfile_IsOneClearError()
+    {
+        var (exit, output, _) = await PluginAICli.RunAsync(_home, "doctor", "--hardware-profile", "/nonexistent/profile.json");
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: /nonexistent/profile.json: cannot read the hardware profile", line, StringComparison.Ordinal);
+    }
+}
