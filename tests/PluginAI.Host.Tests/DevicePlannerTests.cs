@@ -132,12 +132,12 @@ public sealed class DevicePlannerTests
     [Fact]
     public void Plan_TightVram_ShortensContextToOffloadEverything()
     {
-        // 4.0 GiB of weights and a 4 GiB cache at 4096 tokens exceed the 4.9 GiB usable on a 6 GiB card; at 512 tokens they fit.
+        // 4.0 GiB of weights and a 2 GiB cache at 4096 tokens (1 GiB at 2048) exceed the 4.9 GiB usable on a 6 GiB card; at 1024 tokens they fit.
         var wide = s_seven with { KeyValueWidth = 4096 };
         var plan = DevicePlanner.PlanGenerative(Machine(16, accelerators: Nvidia(6)), wide, s_cudaBuild);
 
         Assert.Equal(33, plan.GpuLayers);
-        Assert.Equal(512, plan.ContextSize);
+        Assert.Equal(1024, plan.ContextSize);
         Assert.Contains("shortened from 4096", plan.Reasons["ContextSize"], StringComparison.Ordinal);
     }
 
