@@ -37,6 +37,9 @@ internal static class PluginAICommand
         };
         root.Subcommands.Add(DoctorCommand.Create(console));
         root.Subcommands.Add(PluginsCommand.Create(console));
+        root.Subcommands.Add(ModelsCommand.Create(console));
+        root.Subcommands.Add(RunCommand.Create(console));
+        root.Subcommands.Add(EmbedCommand.Create(console));
         return root;
     }
 

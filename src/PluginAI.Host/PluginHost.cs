@@ -251,8 +251,32 @@ public sealed class PluginHost : IAsyncDisposable
             return Add(record);
         }
 
-        record.Variant = compatibility.SelectedVariant;
-        var variant = manifest.Variants.FirstOrDefault(v => v.Name == compatibility.SelectedVariant);
+        // A package may declare variants whose files it does not carry (a CPU-only download of a plugin with a CUDA
+        // build): take the first fitting build whose files are present.
+        PluginVariant? variant = null;
+        var found = false;
+        foreach (var decision in compatibility.Decisions.Where(d => d.Fits))
+        {
+            var candidate = manifest.Variants.FirstOrDefault(v => v.Name == decision.Build);
+            if (candidate?.Path is { } candidatePath && !Directory.Exists(Path.Combine(folder, candidatePath)))
+            {
+                record.Details = [.. record.Details, $"build '{candidate.Name}': fits this machine, but its files ({candidatePath}) are not installed"];
+                continue;
+            }
+
+            variant = candidate;
+            found = true;
+            break;
+        }
+
+        if (!found)
+        {
+            record.Status = PluginStatus.Incompatible;
+            record.Reason = "the builds that fit this machine are not installed; only " + string.Join(", ", compatibility.Decisions.Where(d => !d.Fits).Select(d => $"'{d.Build}' ({string.Join("; ", d.Problems)})"));
+            return Add(record);
+        }
+
+        record.Variant = variant?.Name;
         var entry = variant?.Entry ?? manifest.Entry;
         var entryFolder = variant?.Path is { } sub ? Path.Combine(folder, sub) : folder;
         var assemblyPath = Path.GetFullPath(Path.Combine(entryFolder, entry.Assembly));
@@ -270,8 +294,10 @@ public sealed class PluginHost : IAsyncDisposable
             loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, s_sharedTypes, config =>
             {
                 // Only the shared types' assemblies come from the host; everything else resolves from the plugin folder.
+                // Assemblies load from their files, not from memory: plugins that find native libraries or data files
+                // next to their assembly need Assembly.Location.
                 config.PreferSharedTypes = false;
-                config.LoadInMemory = true;
+                config.LoadInMemory = false;
             });
 
             var plugin = CreateEntryPoint(loader, entry, manifestPath);

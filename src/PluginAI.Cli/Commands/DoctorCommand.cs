@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using PluginAI.Hardware;
 using PluginAI.Host;
+using PluginAI.Host.Models;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -12,10 +13,14 @@ internal static class DoctorCommand
     public static Command Create(CliConsole console)
     {
         var json = PluginAICommand.JsonOption();
-        var command = new Command("doctor", "Show this machine's hardware and every installed plugin: compatible or not, and why.") { json };
+        var model = new Option<string?>("--model", "-m") { Description = "Also show how this model (a GGUF file or registered name) would run here, and why." };
+        var planOptions = new PlanOptions();
+        var command = new Command("doctor", "Show this machine's hardware and every installed plugin: compatible or not, and why.") { json, model };
+        planOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            var modelPlan = parse.GetValue(model) is { } name ? ModelLoader.Plan(host, name, planOptions.Read(parse)) : default;
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, new
@@ -24,11 +29,17 @@ internal static class DoctorCommand
                     hostApi = PluginApi.Version.ToString(),
                     hardware = host.Hardware,
                     plugins = host.Plugins.Select(PluginView.From),
+                    model = modelPlan.Plan is null ? null : new { path = modelPlan.Path, backend = modelPlan.Backend.Metadata.Name, plan = modelPlan.Plan },
                 });
                 return 0;
             }
 
             Render(console.Console, host);
+            if (modelPlan.Plan is not null)
+            {
+                console.Console.Write(PlanTable.Create($"{Path.GetFileName(modelPlan.Path)} on {modelPlan.Backend.Metadata.Name}", modelPlan.Plan));
+            }
+
             return 0;
         });
         return command;
