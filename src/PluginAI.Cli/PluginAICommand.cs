@@ -53,25 +53,18 @@ internal static class PluginAICommand
         }
         catch (OperationCanceledException)
         {
-            console.Console.MarkupLine("[yellow]cancelled[/]");
+            console.Error.WriteLine("cancelled");
             return 130;
         }
         catch (Exception ex) when (ex is CliException or PluginException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            console.Console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
         catch (Exception ex)
         {
-            console.Console.MarkupLineInterpolated($"[red]error:[/] unexpected {ex.GetType().Name}: {ex.Message}");
-            if (parse.GetValue(VerboseOption))
-            {
-                console.Console.WriteException(ex);
-            }
-            else
-            {
-                console.Console.MarkupLine("Run the command again with --verbose for details.");
-            }
+            console.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ex.Message}");
+            console.Error.WriteLine(parse.GetValue(VerboseOption) ? ex.ToString() : "Run the command again with --verbose for details.");
 
             return 1;
         }

@@ -82,7 +82,7 @@ public sealed class DoctorCommandTests : IDisposable
     [Fact]
     public async Task Doctor_UnreadableHardwareProfile_IsOneClearError()
     {
-        var (exit, output, _) = await PluginAICli.RunAsync(_home, "doctor", "--hardware-profile", "/nonexistent/profile.json");
+        var (exit, _, output) = await PluginAICli.RunAsync(_home, "doctor", "--hardware-profile", "/nonexistent/profile.json");
 
         Assert.Equal(1, exit);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
