@@ -69,7 +69,7 @@ public sealed class LlamaBackendLoadTests(TinyModelFixture fixture) : IClassFixt
     {
         var path = fixture.File("missing.gguf");
 
-        var error = await Assert.ThrowsAsync<GgufFormatException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
+        var error = await Assert.ThrowsAsync<PluginException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
 
         AssertNamesFile(error, path, GgufErrorCodes.NotFound);
     }
@@ -80,7 +80,7 @@ public sealed class LlamaBackendLoadTests(TinyModelFixture fixture) : IClassFixt
         var path = fixture.File("notes.gguf");
         await File.WriteAllTextAsync(path, "These are my notes, not a model.");
 
-        var error = await Assert.ThrowsAsync<GgufFormatException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
+        var error = await Assert.ThrowsAsync<PluginException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
 
         AssertNamesFile(error, path, GgufErrorCodes.NotGguf);
     }
@@ -93,7 +93,7 @@ public sealed class LlamaBackendLoadTests(TinyModelFixture fixture) : IClassFixt
         await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 2)]);
         var errorsBefore = fixture.Logger.Entries.Count(e => e.Level >= LogLevel.Error);
 
-        var error = await Assert.ThrowsAsync<GgufFormatException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
+        var error = await Assert.ThrowsAsync<PluginException>(() => _backend.LoadModelAsync(new() { ModelPath = path }));
 
         AssertNamesFile(error, path, GgufErrorCodes.Truncated);
         Assert.Equal(errorsBefore, fixture.Logger.Entries.Count(e => e.Level >= LogLevel.Error));

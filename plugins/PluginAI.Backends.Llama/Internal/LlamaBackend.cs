@@ -56,7 +56,17 @@ internal sealed partial class LlamaBackend : IInferenceBackend
         var modelId = request.ModelName ?? Path.GetFileNameWithoutExtension(path);
 
         // The header check runs first so that a file llama.cpp could crash on never reaches it.
-        var header = await Task.Run(() => GgufFile.Read(path), cancellationToken).ConfigureAwait(false);
+        GgufFile header;
+        try
+        {
+            header = await Task.Run(() => GgufFile.Read(path), cancellationToken).ConfigureAwait(false);
+        }
+        catch (GgufFormatException ex)
+        {
+            // Callers (and the conformance suite) catch PluginException itself; the code and file carry the detail.
+            throw new PluginException(ex.Message, ex) { FilePath = ex.FilePath, ErrorCode = ex.ErrorCode };
+        }
+
         if (header.Architecture is null || header.EmbeddingLength is not > 0 || header.BlockCount is not > 0)
         {
             throw new PluginException($"'{path}' is a GGUF file but not a model llama.cpp can run: it has no general.architecture or no {header.Architecture ?? "<arch>"}.embedding_length and block_count")
