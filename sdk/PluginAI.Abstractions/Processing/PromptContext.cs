@@ -21,4 +21,7 @@ public sealed record PromptContext
 
     /// <summary>Gets the text to search the knowledge base with; <see langword="null"/> means the question.</summary>
     public string? SearchText { get; init; }
+
+    /// <summary>Gets settings for particular preprocessors, such as <c>template</c> for a prompt template that overrides the default.</summary>
+    public AdditionalPropertiesDictionary? AdditionalProperties { get; init; }
 }

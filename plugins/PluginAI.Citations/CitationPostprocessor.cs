@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using PluginAI.Processing;
+
+namespace PluginAI.Citations;
+
+/// <summary>Keeps the citations of an answer that point at a retrieved source and drops the rest, reporting each one dropped.</summary>
+/// <remarks>
+/// Citations are bracketed source numbers, <c>[2]</c> or <c>[1, 3]</c>, numbered from 1 in the order of
+/// <see cref="PostprocessorContext.Sources"/>. A bracket that might still be growing at the end of an update is held
+/// back until it closes or cannot be a citation. Stateless between streams.
+/// </remarks>
+internal sealed partial class CitationPostprocessor : IPostprocessor
+{
+    private const string Name = "citation-check";
+    private const int MaxCitationLength = 24;
+
+    public PostprocessorMetadata Metadata { get; } = new(Name)
+    {
+        Order = 100,
+        Description = "Drops citations that point at no retrieved source.",
+    };
+
+    public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(context);
+        var pending = new StringBuilder();
+        ChatResponseUpdate? template = null;
+        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (string.IsNullOrEmpty(update.Text))
+            {
+                yield return update;
+                continue;
+            }
+
+            template = update;
+            pending.Append(update.Text);
+            var ready = Check(pending, context, final: false);
+            if (ready.Length > 0)
+            {
+                yield return Copy(update, ready);
+            }
+        }
+
+        if (template is not null && pending.Length > 0)
+        {
+            yield return Copy(template, Check(pending, context, final: true));
+        }
+    }
+
+    /// <summary>Rewrites the citations in <paramref name="pending"/> and removes the text that can no longer change.</summary>
+    internal static string Check(StringBuilder pending, PostprocessorContext context, bool final)
+    {
+        var text = pending.ToString();
+        var cut = text.Length;
+        if (!final)
+        {
+            // Hold back an unclosed bracket that could still become a citation.
+            var open = text.LastIndexOf('[');
+            if (open >= 0 && text.IndexOf(']', open) < 0 && text.Length - open <= MaxCitationLength && OpenCitation().IsMatch(text.AsSpan(open)))
+            {
+                cut = open;
+            }
+        }
+
+        var head = text[..cut];
+        var result = Citation().Replace(head, match => Rewrite(match, context));
+        pending.Remove(0, cut);
+        return result;
+    }
+
+    private static string Rewrite(Match match, PostprocessorContext context)
+    {
+        var kept = new List<int>();
+        foreach (var part in match.Groups["numbers"].Value.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var number = int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture);
+            if (number >= 1 && number <= context.Sources.Count)
+            {
+                kept.Add(number);
+            }
+            else
+            {
+                context.Report(new PostprocessorFinding(Name, "citation.dropped", context.Sources.Count == 0
+                    ? $"dropped citation [{number}]: no sources were retrieved"
+                    : $"dropped citation [{number}]: only sources 1 to {context.Sources.Count} were retrieved"));
+            }
+        }
+
+        if (kept.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        return $"{match.Groups["space"].Value}[{string.Join(", ", kept)}]";
+    }
+
+    [GeneratedRegex(@"(?<space>[ \t]?)(?<!\w)\[(?<numbers>\s*\d{1,4}\s*(?:[,;]\s*\d{1,4}\s*)*)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex Citation();
+
+    [GeneratedRegex(@"^\[[\d,;\s]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex OpenCitation();
+
+    private static ChatResponseUpdate Copy(ChatResponseUpdate source, string text) => new(source.Role ?? ChatRole.Assistant, text)
+    {
+        ResponseId = source.ResponseId,
+        MessageId = source.MessageId,
+        ModelId = source.ModelId,
+        CreatedAt = source.CreatedAt,
+        ConversationId = source.ConversationId,
+    };
+}
