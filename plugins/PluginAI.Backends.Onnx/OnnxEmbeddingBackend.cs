@@ -86,7 +86,7 @@ internal sealed class OnnxEmbeddingBackend : IInferenceBackend
         var (device, deviceReason) = ExecutionProviders.Choose(plan?.Device);
 
         var session = await OnnxSessionFactory.CreateAsync(files, device, deviceReason, plan?.MainGpu ?? 0, threads, _options, cacheRoot, _logger, cancellationToken).ConfigureAwait(false);
-        var embedder = BertEmbedder.Create(session.Session, files, maxLength, batchSize, _options.MaxBatchTokens);
+        var embedder = BertEmbedder.Create(session.Session, files, maxLength, batchSize, _options.MaxBatchTokens, profiling: _options.ProfilePathPrefix is not null);
 
         var reasons = new Dictionary<string, string>(plan?.Reasons ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {

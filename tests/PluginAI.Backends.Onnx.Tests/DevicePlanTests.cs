@@ -40,7 +40,7 @@ public sealed class DevicePlanTests : IClassFixture<DevicePlanTests.SharedCache>
         Assert.Equal(1, model.Metadata.Plan?.Threads);
         Assert.Equal(128, model.Metadata.ContextSize);
         Assert.Equal(8, model.Metadata.Plan?.BatchSize);
-        var embeddings = await model.EmbeddingGenerator!.GenerateAsync([TestSentences.Long]);
+        var embeddings = await model.EmbeddingGenerator!.GenerateAsync([FixedSentences.Long]);
         Assert.Equal(128, embeddings.Usage?.InputTokenCount);
     }
 

@@ -11,7 +11,7 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [MemberData(nameof(TestSentences.ComparableIndexes), MemberType = typeof(TestSentences))]
     public async Task Embedding_MatchesPackageEncode(int index)
     {
-        var text = TestSentences.ComparableWithPackage[index];
+        var text = FixedSentences.ComparableWithPackage[index];
         var ours = (await MiniLmFixture.EmbedAsync(fixture.Model, text))[0];
         var reference = fixture.Reference.Encode([text])[0];
 
@@ -21,8 +21,8 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [Fact]
     public async Task InputLongerThan256Tokens_MatchesPackageEncode_WhenBothTruncateAt512()
     {
-        var ours = (await MiniLmFixture.EmbedAsync(fixture.Model512, TestSentences.Long))[0];
-        var reference = fixture.Reference.Encode([TestSentences.Long])[0];
+        var ours = (await MiniLmFixture.EmbedAsync(fixture.Model512, FixedSentences.Long))[0];
+        var reference = fixture.Reference.Encode([FixedSentences.Long])[0];
 
         Assert.True(MiniLmFixture.Cosine(ours, reference) >= 0.9999f, $"cosine {MiniLmFixture.Cosine(ours, reference)}");
     }
@@ -30,8 +30,8 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [Fact]
     public async Task InputLongerThan256Tokens_IsTruncatedAt256_ByDefault()
     {
-        var vectors = await MiniLmFixture.EmbedAsync(fixture.Model, TestSentences.Long, TestSentences.Long + " An extra tail that only a longer limit would see.");
-        var untruncated = (await MiniLmFixture.EmbedAsync(fixture.Model512, TestSentences.Long))[0];
+        var vectors = await MiniLmFixture.EmbedAsync(fixture.Model, FixedSentences.Long, FixedSentences.Long + " An extra tail that only a longer limit would see.");
+        var untruncated = (await MiniLmFixture.EmbedAsync(fixture.Model512, FixedSentences.Long))[0];
 
         Assert.Equal(256, fixture.Model.Metadata.ContextSize);
         Assert.True(MiniLmFixture.Cosine(vectors[0], vectors[1]) >= 0.99999f, "text past token 256 changed the embedding");
@@ -42,7 +42,7 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [MemberData(nameof(TestSentences.DifferentIndexes), MemberType = typeof(TestSentences))]
     public async Task Tokenization_FollowsBertBasicTokenizer_WhereThePackageDiffers(int index)
     {
-        var (text, bertEquivalent) = TestSentences.PackageTokenizesDifferently[index];
+        var (text, bertEquivalent) = FixedSentences.PackageTokenizesDifferently[index];
         var vectors = await MiniLmFixture.EmbedAsync(fixture.Model, text, bertEquivalent);
 
         Assert.True(MiniLmFixture.Cosine(vectors[0], vectors[1]) >= 0.99999f, $"'{text}' did not embed like '{bertEquivalent}'");
@@ -69,9 +69,9 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [Fact]
     public async Task Embeddings_AreUnitLength_With384Dimensions()
     {
-        var vectors = await MiniLmFixture.EmbedAsync(fixture.Model, [.. TestSentences.All]);
+        var vectors = await MiniLmFixture.EmbedAsync(fixture.Model, [.. FixedSentences.All]);
 
-        Assert.Equal(TestSentences.All.Count, vectors.Length);
+        Assert.Equal(FixedSentences.All.Count, vectors.Length);
         Assert.All(vectors, vector =>
         {
             Assert.Equal(384, vector.Length);
@@ -83,11 +83,11 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [Fact]
     public async Task Batch_GivesSameVectorsAsOneByOne()
     {
-        var batched = await MiniLmFixture.EmbedAsync(fixture.Model, [.. TestSentences.All]);
+        var batched = await MiniLmFixture.EmbedAsync(fixture.Model, [.. FixedSentences.All]);
 
-        for (var i = 0; i < TestSentences.All.Count; i++)
+        for (var i = 0; i < FixedSentences.All.Count; i++)
         {
-            var single = (await MiniLmFixture.EmbedAsync(fixture.Model, TestSentences.All[i]))[0];
+            var single = (await MiniLmFixture.EmbedAsync(fixture.Model, FixedSentences.All[i]))[0];
             Assert.True(MiniLmFixture.Cosine(batched[i], single) >= 0.99999f, $"sentence {i}: cosine {MiniLmFixture.Cosine(batched[i], single)}");
             Assert.True(TensorPrimitives.Distance(batched[i], single) < 1e-3f, $"sentence {i}: distance {TensorPrimitives.Distance(batched[i], single)}");
         }
@@ -96,9 +96,9 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
     [Fact]
     public async Task ConcurrentCalls_GiveSameVectorsAsSequentialOnes()
     {
-        var expected = await MiniLmFixture.EmbedAsync(fixture.Model, [.. TestSentences.All]);
+        var expected = await MiniLmFixture.EmbedAsync(fixture.Model, [.. FixedSentences.All]);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => MiniLmFixture.EmbedAsync(fixture.Model, [.. TestSentences.All]))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => MiniLmFixture.EmbedAsync(fixture.Model, [.. FixedSentences.All]))));
 
         Assert.All(results, result =>
         {

@@ -21,12 +21,14 @@ internal sealed class BertEmbedder : IDisposable
     private readonly bool _hasTokenTypeIds;
     private readonly int _maxBatchSize;
     private readonly int _maxBatchTokens;
+    private readonly bool _profiling;
     private readonly Lock _gate = new();
     private int _activeCalls;
     private bool _disposed;
 
-    private BertEmbedder(InferenceSession session, FastBertTokenizer.BertTokenizer tokenizer, bool hasTokenTypeIds, int maxSequenceLength, int maxBatchSize, int maxBatchTokens)
+    private BertEmbedder(InferenceSession session, FastBertTokenizer.BertTokenizer tokenizer, bool hasTokenTypeIds, int maxSequenceLength, int maxBatchSize, int maxBatchTokens, bool profiling)
     {
+        _profiling = profiling;
         _session = session;
         _tokenizer = tokenizer;
         _hasTokenTypeIds = hasTokenTypeIds;
@@ -53,15 +55,16 @@ internal sealed class BertEmbedder : IDisposable
     /// <param name="maxSequenceLength">The longest input in tokens.</param>
     /// <param name="maxBatchSize">The most inputs run together.</param>
     /// <param name="maxBatchTokens">The most padded tokens run together.</param>
+    /// <param name="profiling">Whether the session was created with ONNX Runtime's profiler on, whose file is written when the embedder is disposed.</param>
     /// <returns>The embedder, checked with one run.</returns>
     /// <exception cref="PluginException">The graph is not a BERT encoder or the vocabulary cannot be read.</exception>
-    public static BertEmbedder Create(InferenceSession session, BertModelFiles files, int maxSequenceLength, int maxBatchSize, int maxBatchTokens)
+    public static BertEmbedder Create(InferenceSession session, BertModelFiles files, int maxSequenceLength, int maxBatchSize, int maxBatchTokens, bool profiling)
     {
         try
         {
             var (hasTokenTypeIds, hiddenSize) = BertModelSignature.Validate(session, files.ModelPath);
             var tokenizer = LoadTokenizer(files);
-            var embedder = new BertEmbedder(session, tokenizer, hasTokenTypeIds, maxSequenceLength, maxBatchSize, maxBatchTokens) { Dimensions = hiddenSize };
+            var embedder = new BertEmbedder(session, tokenizer, hasTokenTypeIds, maxSequenceLength, maxBatchSize, maxBatchTokens, profiling) { Dimensions = hiddenSize };
 
             // One run proves the graph executes and gives the hidden size when the graph leaves it symbolic.
             var probe = embedder.Embed([string.Empty], CancellationToken.None, out _);
@@ -161,8 +164,26 @@ internal sealed class BertEmbedder : IDisposable
 
         if (release)
         {
-            _session.Dispose();
+            ReleaseSession();
         }
+    }
+
+    private void ReleaseSession()
+    {
+        if (_profiling)
+        {
+            // Releasing a session does not write its profile; only ending the profiler does.
+            try
+            {
+                _session.EndProfiling();
+            }
+            catch (OnnxRuntimeException)
+            {
+                // A profile that cannot be written is a diagnostic lost, not a failure of the model.
+            }
+        }
+
+        _session.Dispose();
     }
 
     private static FastBertTokenizer.BertTokenizer LoadTokenizer(BertModelFiles files)
@@ -279,7 +300,7 @@ internal sealed class BertEmbedder : IDisposable
 
         if (release)
         {
-            _session.Dispose();
+            ReleaseSession();
         }
     }
 }

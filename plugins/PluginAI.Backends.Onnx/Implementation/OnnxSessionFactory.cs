@@ -153,8 +153,9 @@ internal static class OnnxSessionFactory
         };
         if (options.ProfilePathPrefix is { } prefix)
         {
-            sessionOptions.EnableProfiling = true;
+            // The prefix is read when profiling is switched on, so it has to be set first.
             sessionOptions.ProfileOutputPathPrefix = prefix;
+            sessionOptions.EnableProfiling = true;
         }
 
         try
