@@ -65,6 +65,7 @@ internal sealed class OnnxEmbeddingBackend : IInferenceBackend
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelPath, nameof(request));
+        cancellationToken.ThrowIfCancellationRequested();
         if (!request.Capabilities.HasFlag(ModelCapabilities.Embeddings))
         {
             throw new PluginException($"The ONNX backend only computes embeddings, but the request for '{request.ModelPath}' asks for {request.Capabilities}.")
