@@ -40,6 +40,10 @@ internal static class PluginAICommand
         root.Subcommands.Add(ModelsCommand.Create(console));
         root.Subcommands.Add(RunCommand.Create(console));
         root.Subcommands.Add(EmbedCommand.Create(console));
+        root.Subcommands.Add(IngestCommand.Create(console));
+        root.Subcommands.Add(SearchCommand.Create(console));
+        root.Subcommands.Add(AskCommand.Create(console));
+        root.Subcommands.Add(KbCommand.Create(console));
         return root;
     }
 

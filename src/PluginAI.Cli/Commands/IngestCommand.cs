@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Globalization;
+using PluginAI.Host;
+using PluginAI.Host.Knowledge;
+using Spectre.Console;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary><c>pluginai ingest</c>: parses, chunks, embeds and stores a folder of documents.</summary>
+internal static class IngestCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder of documents to ingest." };
+        var kb = KnowledgeOptions.KnowledgeBase();
+        var include = new Option<string[]>("--include") { Description = "Only files matching this glob, such as '**/*.md' (repeatable)." };
+        var exclude = new Option<string[]>("--exclude") { Description = "Leave out files matching this glob (repeatable); .pluginaiignore files add more." };
+        var maxSize = new Option<int>("--max-file-size") { Description = "Skip files larger than this many MiB.", DefaultValueFactory = _ => 64 };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            var options = new IngestionOptions
+            {
+                Folder = parse.GetValue(folder)!.FullName,
+                KnowledgeBase = parse.GetValue(kb)!,
+                MaxFileBytes = parse.GetValue(maxSize) * 1024L * 1024,
+            };
+            foreach (var glob in parse.GetValue(include) ?? [])
+            {
+                options.Include.Add(glob);
+            }
+
+            foreach (var glob in parse.GetValue(exclude) ?? [])
+            {
+                options.Exclude.Add(glob);
+            }
+
+            var report = await RunAsync(console, host, options, showProgress: !parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, report);
+            }
+            else
+            {
+                Render(console.Console, report);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static async Task<IngestionReport> RunAsync(CliConsole console, PluginHost host, IngestionOptions options, bool showProgress, CancellationToken cancellationToken)
+    {
+        if (!showProgress)
+        {
+            return await IngestionPipeline.RunAsync(host, options, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        IngestionReport? report = null;
+        await console.Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"Ingesting {Path.GetFileName(options.Folder.TrimEnd('/'))}", maxValue: 1);
+                var started = DateTime.UtcNow;
+                var progress = new Progress<IngestionProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.FilesTotal);
+                    task.Value = p.FilesDone;
+                    var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.FilesDone}/{p.FilesTotal} files, {p.Chunks} chunks, {p.FilesDone / seconds:0.0} files/s");
+                });
+                report = await IngestionPipeline.RunAsync(host, options, progress, cancellationToken).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return report!;
+    }
+
+    public static void Render(IAnsiConsole console, IngestionReport report)
+    {
+        var table = new Table().RoundedBorder().Title($"[bold]Ingested into '{Markup.Escape(report.KnowledgeBase)}'[/]").HideHeaders();
+        table.AddColumn("What");
+        table.AddColumn("Count");
+        table.AddRow("Files found", report.Files.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Added", report.Added.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Updated", report.Updated.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Unchanged", report.Unchanged.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Removed", report.Removed.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Skipped", report.Skipped.Count.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Chunks stored", report.Chunks.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("Time", string.Create(CultureInfo.InvariantCulture, $"{report.Elapsed.TotalSeconds:0.00} s (parse {report.ParseTime.TotalSeconds:0.00} s, embed {report.EmbedTime.TotalSeconds:0.00} s, store {report.StoreTime.TotalSeconds:0.00} s)"));
+        console.Write(table);
+        if (report.Skipped.Count > 0)
+        {
+            var skipped = new Table().RoundedBorder().Title("[bold yellow]Skipped[/]");
+            skipped.AddColumn("File");
+            skipped.AddColumn("Why");
+            foreach (var s in report.Skipped)
+            {
+                skipped.AddRow(new Text(s.Path), new Text(s.Reason));
+            }
+
+            console.Write(skipped);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using PluginAI.Host.Knowledge;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary>Options shared by the knowledge-base commands.</summary>
+internal static class KnowledgeOptions
+{
+    public static Option<string> KnowledgeBase() => new("--kb")
+    {
+        Description = "The knowledge base.",
+        DefaultValueFactory = _ => KnowledgeBaseCatalog.DefaultName,
+    };
+}

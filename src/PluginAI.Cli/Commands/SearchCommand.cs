@@ -1,0 +1,38 @@
+using System.CommandLine;
+using PluginAI.Host.Knowledge;
+using PluginAI.Retrieval;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary><c>pluginai search</c>: ranked passages from a knowledge base.</summary>
+internal static class SearchCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var query = new Argument<string>("query") { Description = "What to look for." };
+        var kb = KnowledgeOptions.KnowledgeBase();
+        var top = new Option<int>("--top", "-k") { Description = "How many passages.", DefaultValueFactory = _ => 5 };
+        var mode = new Option<SearchMode>("--mode") { Description = "hybrid (default), vector or keyword.", DefaultValueFactory = _ => SearchMode.Hybrid };
+        var path = new Option<string?>("--path") { Description = "Only sources whose path matches this glob, such as '**/*.pdf'." };
+        var type = new Option<string[]>("--type") { Description = "Only this media type, such as text/markdown (repeatable)." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("search", "Find the passages of a knowledge base that best match a query.") { query, kb, top, mode, path, type, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var session = await new KnowledgeBaseCatalog(host).OpenAsync(parse.GetValue(kb)!, create: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var passages = await KnowledgeQueries.SearchAsync(session, parse.GetValue(query)!, parse.GetValue(top), parse.GetValue(mode), parse.GetValue(path), parse.GetValue(type), cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, passages);
+            }
+            else
+            {
+                console.Console.Write(SourcesTable.Create($"{passages.Count} passages for \"{parse.GetValue(query)}\"", passages, withText: true));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
