@@ -180,9 +180,12 @@ internal sealed partial class LlamaChatClient : IChatClient
         return position;
     }
 
-    private async Task DecodeAsync(CancellationToken cancellationToken)
+    private Task DecodeAsync(CancellationToken cancellationToken)
     {
-        var result = await _context.DecodeAsync(_batch, cancellationToken).ConfigureAwait(false);
+        // Decoding runs on the caller's thread rather than through LLamaContext.DecodeAsync's Task.Run, so that one
+        // request's native calls stay on one thread instead of hopping between pool threads every token.
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = _context.Decode(_batch);
         if (result != DecodeResult.Ok)
         {
             throw new PluginException($"llama.cpp failed to evaluate tokens for model '{_model.Metadata.ModelId}': {result}")
@@ -191,6 +194,8 @@ internal sealed partial class LlamaChatClient : IChatClient
                 ErrorCode = "model.decode-failed",
             };
         }
+
+        return Task.CompletedTask;
     }
 
     private static DefaultSamplingPipeline CreateSampler(ChatOptions? options) => new()
