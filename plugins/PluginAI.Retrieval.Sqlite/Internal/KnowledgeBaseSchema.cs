@@ -1,0 +1,138 @@
+using Microsoft.Data.Sqlite;
+
+namespace PluginAI.Retrieval.Sqlite.Internal;
+
+/// <summary>Creates the tables of a knowledge base database and checks that it belongs to the expected embedding model.</summary>
+internal static class KnowledgeBaseSchema
+{
+    /// <summary>The schema version written by this build.</summary>
+    public const int Version = 1;
+
+    private const string CreateSql = """
+        CREATE TABLE IF NOT EXISTS metadata (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS documents (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            source_path   TEXT NOT NULL UNIQUE,
+            media_type    TEXT NOT NULL,
+            content_hash  TEXT NOT NULL,
+            title         TEXT,
+            last_modified INTEGER NOT NULL,
+            indexed_at    INTEGER NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS chunks (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            chunk_index  INTEGER NOT NULL,
+            text         TEXT NOT NULL,
+            page         INTEGER,
+            section      TEXT,
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            token_count  INTEGER NOT NULL,
+            embedding    BLOB NOT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
+
+        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+            text, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+
+        CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE TRIGGER IF NOT EXISTS chunks_fts_update AFTER UPDATE OF text ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        """;
+
+    /// <summary>
+    /// Creates the schema when missing, records the embedding model of a new database, and refuses a database written
+    /// for another model, dimension or a newer schema. Returns the write generation.
+    /// </summary>
+    public static long Initialize(SqliteConnection connection, string databasePath, string embeddingModelId, int dimensions)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        Execute(connection, transaction, CreateSql);
+
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT key, value FROM metadata";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                stored[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        if (stored.Count == 0)
+        {
+            SetValue(connection, transaction, "schema_version", Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SetValue(connection, transaction, "embedding_model_id", embeddingModelId);
+            SetValue(connection, transaction, "embedding_dimensions", dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            SetValue(connection, transaction, "generation", "0");
+            transaction.Commit();
+            return 0;
+        }
+
+        var schemaVersion = int.Parse(stored.GetValueOrDefault("schema_version", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        if (schemaVersion > Version)
+        {
+            throw new PluginException(
+                $"The knowledge base '{databasePath}' has schema version {schemaVersion}, newer than this retriever understands ({Version}). Update the PluginAI.Retrieval.Sqlite plugin.")
+            {
+                FilePath = databasePath,
+                ErrorCode = "knowledge-base.schema-too-new",
+            };
+        }
+
+        var storedModel = stored.GetValueOrDefault("embedding_model_id", string.Empty);
+        var storedDimensions = int.Parse(stored.GetValueOrDefault("embedding_dimensions", "0"), System.Globalization.CultureInfo.InvariantCulture);
+        if (!string.Equals(storedModel, embeddingModelId, StringComparison.Ordinal) || storedDimensions != dimensions)
+        {
+            throw new PluginException(
+                $"The knowledge base '{databasePath}' was built with embedding model '{storedModel}' ({storedDimensions} dimensions), " +
+                $"but it was opened with '{embeddingModelId}' ({dimensions} dimensions). Open it with the model it was built with, " +
+                "or re-index the documents into a new knowledge base.")
+            {
+                FilePath = databasePath,
+                ErrorCode = "knowledge-base.embedding-mismatch",
+            };
+        }
+
+        transaction.Commit();
+        return long.Parse(stored.GetValueOrDefault("generation", "0"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Stores the write generation inside the caller's transaction.</summary>
+    public static void SetGeneration(SqliteConnection connection, SqliteTransaction transaction, long generation) =>
+        SetValue(connection, transaction, "generation", generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static void SetValue(SqliteConnection connection, SqliteTransaction transaction, string key, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO metadata(key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
