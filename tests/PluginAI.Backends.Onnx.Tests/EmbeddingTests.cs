@@ -167,4 +167,15 @@ public sealed class EmbeddingTests(MiniLmFixture fixture)
         Assert.Contains("CPU", metadata.Plan!.Reasons["Device"], StringComparison.OrdinalIgnoreCase);
         Assert.EndsWith("model.onnx", metadata.ModelPath, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TokenCounter_CountsWordPieceTokensWithoutSpecialTokens()
+    {
+        var counter = fixture.Model.EmbeddingGenerator!.GetService(typeof(PluginAI.Processing.ITokenCounter)) as PluginAI.Processing.ITokenCounter;
+
+        Assert.NotNull(counter);
+        Assert.Equal(2, counter.CountTokens("hello world"));
+        Assert.Equal(0, counter.CountTokens(string.Empty));
+        Assert.True(counter.CountTokens(FixedSentences.Long) > 256, "counting does not stop at the model's 256-token input limit");
+    }
 }

@@ -205,6 +205,20 @@ internal sealed class BertEmbedder : IDisposable
         }
     }
 
+    /// <summary>Counts the WordPiece tokens of a text without [CLS] and [SEP], up to 4,094, as chunkers need to cut text to fit.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The number of tokens.</returns>
+    public int CountTokens(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new long[4096];
+        var mask = new long[4096];
+        lock (_tokenizerLock)
+        {
+            return Math.Max(0, _tokenizer.Encode(text, ids, mask, padTo: null) - 2);
+        }
+    }
+
     private long[][] Tokenize(IReadOnlyList<string> texts, out long tokenCount)
     {
         var tokens = new long[texts.Count][];

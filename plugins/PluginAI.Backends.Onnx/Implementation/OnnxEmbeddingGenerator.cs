@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using PluginAI.Processing;
 
 namespace PluginAI.Backends.Onnx.Implementation;
 
@@ -8,7 +9,7 @@ namespace PluginAI.Backends.Onnx.Implementation;
 /// to another thread. Safe to call from several threads. Disposing the generator does nothing; disposing the loaded
 /// model releases it.
 /// </remarks>
-internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, ITokenCounter
 {
     private readonly BertEmbedder _embedder;
     private readonly string _modelId;
@@ -55,9 +56,13 @@ internal sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType == typeof(ITokenCounter) ? this
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
+
+    /// <inheritdoc />
+    public int CountTokens(string text) => _embedder.CountTokens(text);
 
     /// <inheritdoc />
     public void Dispose()
