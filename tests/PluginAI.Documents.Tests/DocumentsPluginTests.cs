@@ -60,4 +60,18 @@ public sealed class DocumentsPluginTests
             Assert.DoesNotContain(documents[i].Chunks, c => c.Text.Contains($"word{(i + 1) % 40} ", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task CancelledToken_StopsParsing_WithoutAPluginException()
+    {
+        var document = new Processing.DocumentContent
+        {
+            SourcePath = "report.pdf",
+            MediaType = DocumentMediaTypes.Pdf,
+            Content = TestDocuments.TwoPagePdf(),
+        };
+        var pdf = (await Pipeline.CreateAsync()).Single(p => p.Metadata.Name == "pdf");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pdf.ProcessDocumentAsync(document, new CancellationToken(canceled: true)));
+    }
 }

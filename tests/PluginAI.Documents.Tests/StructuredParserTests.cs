@@ -177,6 +177,32 @@ public sealed class StructuredParserTests : IDisposable
     }
 
     [Fact]
+    public async Task Pdf_WithoutText_IsReportedAsNeedingOcr()
+    {
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
+        var path = _files.Write("scan.pdf", builder.Build());
+
+        var error = await Assert.ThrowsAsync<PluginException>(() => Pipeline.RunAsync(path));
+
+        Assert.Equal("document.no-text", error.ErrorCode);
+        Assert.Contains("OCR", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Docx_Encrypted_IsReportedAsPasswordProtected()
+    {
+        // Word stores an encrypted document as an OLE compound file, not as a ZIP package.
+        byte[] bytes = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[504]];
+        var path = _files.Write("locked.docx", bytes);
+
+        var error = await Assert.ThrowsAsync<PluginException>(() => Pipeline.RunAsync(path));
+
+        Assert.Contains("password-protected", error.Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.FilePath);
+    }
+
+    [Fact]
     public async Task Docx_HeadingStylesBecomeSections_TablesBecomeText()
     {
         var path = _files.Write("handbook.docx", TestDocuments.Handbook());

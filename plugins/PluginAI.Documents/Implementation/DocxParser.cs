@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
@@ -36,7 +37,9 @@ internal sealed partial class DocxParser : DocumentParser
             throw DocumentErrors.PasswordProtected(document.SourcePath, "Word document");
         }
 
-        using var stream = new MemoryStream(document.Content.ToArray(), writable: false);
+        using var stream = MemoryMarshal.TryGetArray(document.Content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(document.Content.ToArray(), writable: false);
         using var word = WordprocessingDocument.Open(stream, false, new OpenSettings { MaxCharactersInPart = MaxCharactersInPart });
         var body = word.MainDocumentPart?.Document?.Body ?? throw DocumentErrors.Corrupt(document.SourcePath, FormatName);
         var styles = HeadingStyles(word.MainDocumentPart.StyleDefinitionsPart);
