@@ -227,12 +227,13 @@ public sealed class SearchTests : IDisposable
             await kb.UpsertDocumentAsync(TestData.Document($"d{i}.md", Enumerable.Range(0, 10).Select(c => ($"doc {i} chunk {c}", TestData.RandomUnitVector(random, 16))).ToArray()));
         }
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        // Counted, not timed: on a loaded machine a reader may start late, and each must overlap real writes.
+        var writerDone = false;
         var writer = Task.Run(async () =>
         {
             var writes = 0;
             var writerRandom = new Random(4);
-            while (!stop.IsCancellationRequested)
+            while (writes < 60)
             {
                 var i = writes++ % 20;
                 await kb.UpsertDocumentAsync(TestData.Document($"d{i}.md", Enumerable.Range(0, 10).Select(c => ($"doc {i} chunk {c}", TestData.RandomUnitVector(writerRandom, 16))).ToArray()));
@@ -242,13 +243,14 @@ public sealed class SearchTests : IDisposable
                 }
             }
 
+            Volatile.Write(ref writerDone, true);
             return writes;
         });
         var readers = Enumerable.Range(0, 3).Select(r => Task.Run(async () =>
         {
             var searches = 0;
             var readerRandom = new Random(100 + r);
-            while (!stop.IsCancellationRequested)
+            while (!Volatile.Read(ref writerDone) || searches < 20)
             {
                 var hits = await kb.SearchAsync(new RetrievalQuery { Text = "chunk", Embedding = TestData.RandomUnitVector(readerRandom, 16), Top = 10 });
                 Assert.Equal(10, hits.Count);
@@ -262,7 +264,8 @@ public sealed class SearchTests : IDisposable
         var writes = await writer;
         var searches = await Task.WhenAll(readers);
 
-        Assert.True(writes > 10, $"only {writes} writes");
-        Assert.All(searches, s => Assert.True(s > 10, $"only {s} searches"));
+        Assert.Equal(60, writes);
+        Assert.All(searches, s => Assert.True(s >= 20, $"only {s} searches"));
+        Assert.Equal((await TestData.ListAsync(kb)).Sum(d => d.ChunkCount), (await kb.GetStatisticsAsync()).Chunks);
     }
 }
