@@ -16,7 +16,7 @@ internal static class DocumentErrors
         };
 
     public static PluginException Corrupt(string path, string format, Exception? inner = null) =>
-        new($"'{path}' could not be read as {format}: the file is corrupt or truncated{(inner is null ? "." : $" ({inner.Message})")} Open and save it again, or remove it.", inner)
+        new($"'{path}' could not be read as {format}: the file is corrupt or truncated{(inner is null ? string.Empty : $" ({inner.Message})")}. Open and save it again, or remove it.", inner)
         {
             FilePath = path,
             ErrorCode = CorruptCode,
