@@ -67,7 +67,8 @@ internal static class IngestCommand
             {
                 var task = context.AddTask($"Ingesting {Path.GetFileName(options.Folder.TrimEnd('/'))}", maxValue: 1);
                 var started = DateTime.UtcNow;
-                var progress = new Progress<IngestionProgress>(p =>
+                // Reported synchronously from the workers: Progress<T> would post to the thread pool and could fall behind.
+                var progress = new InlineProgress<IngestionProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.FilesTotal);
                     task.Value = p.FilesDone;
@@ -75,7 +76,9 @@ internal static class IngestCommand
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.FilesDone}/{p.FilesTotal} files, {p.Chunks} chunks, {p.FilesDone / seconds:0.0} files/s");
                 });
                 report = await IngestionPipeline.RunAsync(host, options, progress, cancellationToken).ConfigureAwait(false);
+                task.MaxValue = Math.Max(1, report.Files);
                 task.Value = task.MaxValue;
+                task.Description = string.Create(CultureInfo.InvariantCulture, $"{report.Files} files, {report.Chunks} chunks stored, {report.Unchanged} unchanged, {report.Elapsed.TotalSeconds:0.0} s");
             }).ConfigureAwait(false);
         return report!;
     }
@@ -105,6 +108,19 @@ internal static class IngestCommand
             }
 
             console.Write(skipped);
+        }
+    }
+
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(T value)
+        {
+            lock (_gate)
+            {
+                report(value);
+            }
         }
     }
 }
