@@ -6,10 +6,14 @@ namespace PluginAI.Retrieval.Sqlite.Internal;
 /// <summary>An HNSW graph over normalised vectors (inner product), keyed by chunk row id; a cache of the database.</summary>
 /// <remarks>
 /// Adds, removals and searches may run concurrently with each other: USearch locks per node. The owner serialises
-/// <see cref="Dispose"/> and <see cref="Save"/> against everything else.
+/// <see cref="Reserve"/>, <see cref="Dispose"/> and <see cref="Save"/> against everything else, since reserving
+/// reallocates the node tables that searches walk.
 /// </remarks>
 internal sealed unsafe class HnswIndex : IDisposable
 {
+    // USearch keeps one search context per hardware thread, reserved with the capacity, and fails an add or a search
+    // that finds none free instead of waiting; the permits make extra callers wait.
+    private readonly SemaphoreSlim _contexts = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private nint _handle;
 
     private HnswIndex(nint handle, int dimensions)
@@ -86,6 +90,17 @@ internal sealed unsafe class HnswIndex : IDisposable
         }
     }
 
+    /// <summary>Gets the number of vectors the index has room for.</summary>
+    public long Capacity
+    {
+        get
+        {
+            var capacity = UsearchNative.Capacity(_handle, out var error);
+            UsearchNative.ThrowIfError(error, "capacity");
+            return (long)capacity;
+        }
+    }
+
     /// <summary>Makes room for <paramref name="capacity"/> vectors, so that adds do not reallocate one at a time.</summary>
     public void Reserve(long capacity)
     {
@@ -96,10 +111,18 @@ internal sealed unsafe class HnswIndex : IDisposable
     /// <summary>Adds one vector; the caller has reserved capacity for it.</summary>
     public void Add(long key, ReadOnlySpan<float> vector)
     {
-        fixed (float* pointer = vector)
+        _contexts.Wait();
+        try
         {
-            UsearchNative.Add(_handle, (ulong)key, pointer, ScalarKind.Float32, out var error);
-            UsearchNative.ThrowIfError(error, "add");
+            fixed (float* pointer = vector)
+            {
+                UsearchNative.Add(_handle, (ulong)key, pointer, ScalarKind.Float32, out var error);
+                UsearchNative.ThrowIfError(error, "add");
+            }
+        }
+        finally
+        {
+            _contexts.Release();
         }
     }
 
@@ -119,6 +142,31 @@ internal sealed unsafe class HnswIndex : IDisposable
     {
         nuint found;
         nint error;
+        _contexts.Wait();
+        try
+        {
+            found = SearchCore(query, keys, similarities, filter, out error);
+        }
+        finally
+        {
+            _contexts.Release();
+        }
+
+        UsearchNative.ThrowIfError(error, "search");
+        var count = (int)found;
+
+        // USearch reports the inner-product metric as a distance, 1 - dot.
+        for (var i = 0; i < count; i++)
+        {
+            similarities[i] = 1f - similarities[i];
+        }
+
+        return count;
+    }
+
+    private nuint SearchCore(ReadOnlySpan<float> query, Span<long> keys, Span<float> similarities, Func<long, bool>? filter, out nint error)
+    {
+        nuint found;
         fixed (float* queryPointer = query)
         fixed (long* keysPointer = keys)
         fixed (float* distancesPointer = similarities)
@@ -143,16 +191,7 @@ internal sealed unsafe class HnswIndex : IDisposable
             }
         }
 
-        UsearchNative.ThrowIfError(error, "search");
-        var count = (int)found;
-
-        // USearch reports the inner-product metric as a distance, 1 - dot.
-        for (var i = 0; i < count; i++)
-        {
-            similarities[i] = 1f - similarities[i];
-        }
-
-        return count;
+        return found;
     }
 
     /// <summary>Writes the index to <paramref name="path"/>.</summary>
@@ -170,6 +209,8 @@ internal sealed unsafe class HnswIndex : IDisposable
             UsearchNative.Free(_handle, out _);
             _handle = 0;
         }
+
+        _contexts.Dispose();
     }
 
     [UnmanagedCallersOnly]

@@ -40,17 +40,17 @@ internal static class KnowledgeBaseSchema
         CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
 
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-            text, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+            text, section, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
 
         CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
-            INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+            INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
         END;
         CREATE TRIGGER IF NOT EXISTS chunks_fts_delete AFTER DELETE ON chunks BEGIN
-            INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, section) VALUES ('delete', old.id, old.text, old.section);
         END;
-        CREATE TRIGGER IF NOT EXISTS chunks_fts_update AFTER UPDATE OF text ON chunks BEGIN
-            INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', old.id, old.text);
-            INSERT INTO chunks_fts(rowid, text) VALUES (new.id, new.text);
+        CREATE TRIGGER IF NOT EXISTS chunks_fts_update AFTER UPDATE OF text, section ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, text, section) VALUES ('delete', old.id, old.text, old.section);
+            INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
         END;
         """;
 

@@ -203,7 +203,20 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
             var hnsw = Volatile.Read(ref _hnsw);
             if (hnsw is not null)
             {
-                hnsw.Reserve(hnsw.Count + added.Count);
+                if (hnsw.Count + added.Count > hnsw.Capacity)
+                {
+                    // Reserving reallocates what searches walk, so it excludes them; doubling keeps it rare.
+                    _lock.EnterWriteLock();
+                    try
+                    {
+                        hnsw.Reserve(Math.Max(hnsw.Capacity * 2, hnsw.Count + added.Count));
+                    }
+                    finally
+                    {
+                        _lock.ExitWriteLock();
+                    }
+                }
+
                 foreach (var (rowId, vector) in added)
                 {
                     hnsw.Add(rowId, vector);
@@ -774,7 +787,11 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
                     }
                     else if (_arena!.TryGetSlot(rowId, out var slot))
                     {
-                        index.Reserve(index.Count + 1);
+                        if (index.Count + 1 > index.Capacity)
+                        {
+                            index.Reserve(index.Capacity * 2);
+                        }
+
                         index.Add(rowId, _arena.VectorAt(slot));
                     }
                 }
@@ -919,11 +936,11 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
 
         using var command = connection.CreateCommand();
         command.CommandText = allowed is null
-            ? "SELECT rowid, bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH $match ORDER BY bm25(chunks_fts) LIMIT $top"
+            ? "SELECT rowid, bm25(chunks_fts, 1.0, 2.0) FROM chunks_fts WHERE chunks_fts MATCH $match ORDER BY bm25(chunks_fts, 1.0, 2.0) LIMIT $top"
             : """
-              SELECT f.rowid, bm25(chunks_fts) FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+              SELECT f.rowid, bm25(chunks_fts, 1.0, 2.0) FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
               WHERE chunks_fts MATCH $match AND c.document_id IN (SELECT value FROM json_each($documents))
-              ORDER BY bm25(chunks_fts) LIMIT $top
+              ORDER BY bm25(chunks_fts, 1.0, 2.0) LIMIT $top
               """;
         command.Parameters.AddWithValue("$match", match);
         command.Parameters.AddWithValue("$top", top);

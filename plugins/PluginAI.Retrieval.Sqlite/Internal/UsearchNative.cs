@@ -30,6 +30,9 @@ internal static unsafe partial class UsearchNative
     [LibraryImport(Library, EntryPoint = "usearch_size")]
     internal static partial nuint Size(nint index, out nint error);
 
+    [LibraryImport(Library, EntryPoint = "usearch_capacity")]
+    internal static partial nuint Capacity(nint index, out nint error);
+
     [LibraryImport(Library, EntryPoint = "usearch_dimensions")]
     internal static partial nuint Dimensions(nint index, out nint error);
 
