@@ -121,11 +121,11 @@ public sealed class SearchTests : IDisposable
     }
 
     [Fact]
-    public async Task HybridSearch_FusesVectorAndKeywordRanksByReciprocalRank()
+    public async Task HybridSearch_WithRrfSetting_FusesVectorAndKeywordRanksByReciprocalRank()
     {
         // Vector ranking (query = axis 0): V1 > V2 > K1 > K2. Keyword ranking for "zebra": K1 > K2 (V1, V2 lack the word).
         // RRF: K1 = 1/63 + 1/61, V1 = 1/61, V2 = 1/62, K2 = 1/64 + 1/62, so K1 > K2 > V1 > V2.
-        await using var kb = TestData.Open(_folder.Options());
+        await using var kb = TestData.Open(_folder.Options(), fusion: HybridFusion.ReciprocalRank);
         float[] Mix(float a, float b) => [a, b, 0, 0, 0, 0, 0, 0];
         await kb.UpsertDocumentAsync(TestData.Document(
             "a.md",
@@ -139,6 +139,37 @@ public sealed class SearchTests : IDisposable
         Assert.Equal(["K1", "K2", "V1", "V2"], hits.Select(h => h.Text[..2]));
         Assert.Equal((1.0 / 63) + (1.0 / 61), hits[0].Score, 10);
         Assert.Equal(1.0 / 61, hits[2].Score, 10);
+    }
+
+    [Theory]
+    [InlineData(0.8, new long[] { 1, 2, 3, 4 }, 0.8)]
+    [InlineData(0.3, new long[] { 3, 1, 2, 4 }, 0.7)]
+    public void ConvexFusion_WeighsMinMaxNormalisedScores(double alpha, long[] expected, double topScore)
+    {
+        // Vector scores 1.0, 0.5, 0.0 scale to 1, 0.5, 0; keyword scores 10, 5 scale to 1, 0.
+        var fused = RankFusion.Convex([(1L, 1.0), (2L, 0.5), (3L, 0.0)], [(3L, 10.0), (4L, 5.0)], alpha);
+
+        Assert.Equal(expected, fused.Select(f => f.Id));
+        Assert.Equal(topScore, fused[0].Score, 12);
+    }
+
+    [Fact]
+    public async Task HybridSearch_ByDefault_KeepsAMuchCloserVectorMatchAboveAWeakKeywordMatch()
+    {
+        await using var kb = TestData.Open(_folder.Options());
+        float[] Mix(float a, float b) => [a, b, 0, 0, 0, 0, 0, 0];
+        await kb.UpsertDocumentAsync(TestData.Document(
+            "a.md",
+            ("V1 plain text", Mix(1f, 0f)),
+            ("V2 plain text", Mix(0.9f, 0.436f)),
+            ("K1 zebra zebra zebra", Mix(0.7f, 0.714f)),
+            ("K2 zebra and other long words here", Mix(0.2f, 0.98f))));
+
+        var hits = await kb.SearchAsync(new RetrievalQuery { Text = "zebra", Embedding = TestData.Axis(8, 0), Top = 4, Mode = SearchMode.Hybrid });
+
+        Assert.Equal("V1", hits[0].Text[..2]);
+        Assert.Equal(0.8, hits[0].Score, 6);
+        Assert.Equal("K2", hits[^1].Text[..2]);
     }
 
     [Fact]

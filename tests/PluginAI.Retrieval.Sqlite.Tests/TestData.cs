@@ -32,8 +32,8 @@ internal sealed class TempKnowledgeBaseFolder : IDisposable
 
 internal static class TestData
 {
-    public static SqliteKnowledgeBase Open(KnowledgeBaseOptions options, int hnswThreshold = 20_000) =>
-        new SqliteRetriever(new SqliteRetrieverSettings { HnswThreshold = hnswThreshold }).Open(options);
+    public static SqliteKnowledgeBase Open(KnowledgeBaseOptions options, int hnswThreshold = 20_000, HybridFusion fusion = HybridFusion.Convex) =>
+        new SqliteRetriever(new SqliteRetrieverSettings { HnswThreshold = hnswThreshold, Fusion = fusion }).Open(options);
 
     public static float[] RandomUnitVector(Random random, int dimensions)
     {

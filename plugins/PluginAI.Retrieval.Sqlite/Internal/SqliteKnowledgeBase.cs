@@ -377,7 +377,9 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
             {
                 var vectorHits = VectorSearchLocked(vector!, candidates, allowed, allowedChunks, cancellationToken);
                 var keywordHits = KeywordSearch(connection, query.Text, candidates, allowed);
-                ranked = RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id));
+                ranked = _settings.Fusion == HybridFusion.ReciprocalRank
+                    ? RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id))
+                    : RankFusion.Convex(vectorHits, keywordHits, _settings.FusionAlpha);
             }
             else if (useVector)
             {

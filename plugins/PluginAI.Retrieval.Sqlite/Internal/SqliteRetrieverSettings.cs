@@ -12,6 +12,12 @@ internal sealed record SqliteRetrieverSettings
     /// <summary>Gets how many candidates each ranking contributes to hybrid fusion, as a multiple of the requested count.</summary>
     public int HybridCandidateFactor { get; init; } = 4;
 
+    /// <summary>Gets how hybrid search fuses the vector and keyword rankings.</summary>
+    public HybridFusion Fusion { get; init; } = HybridFusion.Convex;
+
+    /// <summary>Gets the weight of the vector scores in convex fusion; the keyword scores get the rest.</summary>
+    public double FusionAlpha { get; init; } = 0.8;
+
     /// <summary>Reads the settings, letting environment variables override the threshold and HNSW parameters.</summary>
     public static SqliteRetrieverSettings FromEnvironment()
     {
@@ -20,8 +26,16 @@ internal sealed record SqliteRetrieverSettings
         var m = ReadInt("PLUGINAI_SQLITE_HNSW_M");
         var efConstruction = ReadInt("PLUGINAI_SQLITE_HNSW_EF_CONSTRUCTION");
         var ef = ReadInt("PLUGINAI_SQLITE_HNSW_EF");
+        var fusion = Environment.GetEnvironmentVariable("PLUGINAI_SQLITE_FUSION")?.Trim().ToLowerInvariant() switch
+        {
+            "rrf" => HybridFusion.ReciprocalRank,
+            _ => HybridFusion.Convex,
+        };
+        var alpha = double.TryParse(Environment.GetEnvironmentVariable("PLUGINAI_SQLITE_FUSION_ALPHA"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var a) && a is >= 0 and <= 1 ? a : settings.FusionAlpha;
         return settings with
         {
+            Fusion = fusion,
+            FusionAlpha = alpha,
             HnswThreshold = threshold ?? settings.HnswThreshold,
             Hnsw = new HnswParameters(m ?? settings.Hnsw.Connectivity, efConstruction ?? settings.Hnsw.ExpansionAdd, ef ?? settings.Hnsw.ExpansionSearch),
         };
@@ -29,4 +43,14 @@ internal sealed record SqliteRetrieverSettings
         static int? ReadInt(string name) =>
             int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
     }
+}
+
+/// <summary>How hybrid search fuses its two rankings.</summary>
+internal enum HybridFusion
+{
+    /// <summary>A convex combination of min-max normalised scores.</summary>
+    Convex,
+
+    /// <summary>Reciprocal rank fusion with k = 60.</summary>
+    ReciprocalRank,
 }
