@@ -21,14 +21,20 @@ public sealed class BenchConfig : ManualConfig
     }
 }
 
-/// <summary>Token counts of each benchmark, set during setup, from which tokens per second are computed.</summary>
+/// <summary>Token counts each benchmark reports from its own operations, from which tokens per second are computed.</summary>
 public static class TokenCounts
 {
+    // -1 marks a benchmark whose operations processed different numbers of tokens: no single rate describes it.
     private static readonly ConcurrentDictionary<string, int> s_counts = new();
 
-    public static void Set(string benchmark, int tokens) => s_counts[benchmark] = tokens;
+    /// <summary>Records the tokens one operation processed and returns them.</summary>
+    public static int Record(string benchmark, int tokens)
+    {
+        s_counts.AddOrUpdate(benchmark, tokens, (_, seen) => seen == tokens ? seen : -1);
+        return tokens;
+    }
 
-    public static int? Get(string benchmark) => s_counts.TryGetValue(benchmark, out var n) ? n : null;
+    public static int? Get(string benchmark) => s_counts.TryGetValue(benchmark, out var n) && n >= 0 ? n : null;
 }
 
 /// <summary>Tokens per second: the benchmark's token count over its mean time.</summary>
@@ -48,7 +54,7 @@ public sealed class TokensPerSecondColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Tokens processed per second (generated tokens, or prompt tokens), from the mean";
+    public string Legend => "Tokens processed per second (generated tokens, or prompt tokens, as counted by each operation), from the mean; - where operations differed";
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {

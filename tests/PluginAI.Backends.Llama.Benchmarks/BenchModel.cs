@@ -16,13 +16,21 @@ internal static class BenchModel
         VocabularySize = 8192,
         ContextLength = 2048,
         ChatTemplate = TinyLlamaModel.ChatMLTemplate,
+
+        // Greedy output then never stops early, so every path generates the number of tokens it was asked for.
+        GreedyNeverEnds = true,
     };
 
-    public const int Threads = 2;
+    /// <summary>Gets the threads llama.cpp uses: 2 (the build VM's cores), or <c>PLUGINAI_BENCH_THREADS</c>.</summary>
+    /// <remarks>
+    /// With one thread llama.cpp computes on the calling thread, which lets <see cref="Paired"/> count that thread's CPU
+    /// time, and no thread waits at a barrier for a sibling that another process's work has pushed off its core.
+    /// </remarks>
+    public static int Threads { get; } = int.TryParse(Environment.GetEnvironmentVariable("PLUGINAI_BENCH_THREADS"), out var n) && n > 0 ? n : 2;
 
     public const int ContextSize = 1024;
 
-    public static string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pluginai-bench", "bench-llama-1024x6.gguf");
+    public static string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "pluginai-bench", "bench-llama-1024x6-noeog.gguf");
 
     public static string EnsureWritten()
     {

@@ -7,7 +7,15 @@ using PluginAI.Backends.Llama.Benchmarks;
 using PluginAI.Backends.Llama.Internal;
 
 // "memory mmap|nommap" measures resident memory in a fresh process, where nothing else has touched the model;
+// "compare [rounds]" times the two generation paths in alternation (see Paired);
 // anything else goes to BenchmarkDotNet (for example: --filter '*').
+if (args is ["compare", ..])
+{
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await Paired.RunAsync(rounds, Console.Out);
+    return 0;
+}
+
 if (args is ["memory", var mode])
 {
     var memoryMap = mode == "mmap";

@@ -158,6 +158,23 @@ public sealed class LlamaChatClientTests(TinyModelFixture fixture) : IClassFixtu
         Assert.Equal(4, response.Usage?.OutputTokenCount);
     }
 
+    [Theory]
+    [InlineData("hi")]
+    [InlineData("Hello world, what is the answer?")]
+    [InlineData("the model answers the question of the user with a local document")]
+    public async Task Greedy_RunsToTheTokenLimitOnAModelThatCannotEndGeneration(string user)
+    {
+        // The benchmarks count on this: both of their paths must generate the number of tokens they were asked for.
+        var path = fixture.File("never-ends.gguf");
+        TinyLlamaModel.Write(path, new TinyLlamaModelOptions { Seed = 3, ChatTemplate = TinyLlamaModel.ChatMLTemplate, GreedyNeverEnds = true });
+        await using var model = await new LlamaBackend(fixture.Logger).LoadModelAsync(new() { ModelPath = path, Plan = TinyModelFixture.Plan() });
+
+        var response = await model.ChatClient!.GetResponseAsync(user, new ChatOptions { Temperature = 0, MaxOutputTokens = 200 });
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Equal(200, response.Usage?.OutputTokenCount);
+    }
+
     [Fact]
     public void GetService_ReturnsChatClientMetadata()
     {

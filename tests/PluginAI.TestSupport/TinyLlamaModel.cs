@@ -98,7 +98,7 @@ public static class TinyLlamaModel
         var matrixScale = 1f / MathF.Sqrt(embd);
         writer.AddTensor("token_embd.weight", [embd, vocab], Uniform(1f));
         writer.AddTensor("output_norm.weight", [embd], Ones);
-        writer.AddTensor("output.weight", [embd, vocab], OutputRows(types, embd, random));
+        writer.AddTensor("output.weight", [embd, vocab], options.GreedyNeverEnds ? MirroredOutputRows(types, embd, random) : OutputRows(types, embd, random));
         for (var layer = 0; layer < options.BlockCount; layer++)
         {
             var prefix = $"blk.{layer}.";
@@ -139,6 +139,63 @@ public static class TinyLlamaModel
             {
                 var token = (int)(index / embd);
                 span[i] = types[token] == TokenTypeNormal ? ((random.NextSingle() * 2) - 1) * 0.5f : 0f;
+            }
+        };
+    }
+
+    private static Action<Span<float>> MirroredOutputRows(int[] types, int embd, Random random)
+    {
+        // Each printable row after the first of a pair is the negation of the one before, so the best printable logit is
+        // |r . h| > 0 for some r, which beats the zero logits of control and byte tokens, end of sequence included.
+        // A printable token left without a partner gets a zero row, which cannot win either.
+        var partner = new int[types.Length];
+        var previous = -1;
+        for (var token = 0; token < types.Length; token++)
+        {
+            partner[token] = -1;
+            if (types[token] != TokenTypeNormal)
+            {
+                continue;
+            }
+
+            if (previous < 0)
+            {
+                previous = token;
+            }
+            else
+            {
+                partner[previous] = token;
+                partner[token] = previous;
+                previous = -1;
+            }
+        }
+
+        var rows = new float[]?[types.Length];
+        long index = 0;
+        return span =>
+        {
+            for (var i = 0; i < span.Length; i++, index++)
+            {
+                var token = (int)(index / embd);
+                var column = (int)(index % embd);
+                var other = partner[token];
+                if (other < 0)
+                {
+                    span[i] = 0f;
+                }
+                else if (other > token)
+                {
+                    var row = rows[token] ??= new float[embd];
+                    span[i] = row[column] = ((random.NextSingle() * 2) - 1) * 0.5f;
+                }
+                else
+                {
+                    span[i] = -rows[other]![column];
+                    if (column == embd - 1)
+                    {
+                        rows[other] = null;
+                    }
+                }
             }
         };
     }

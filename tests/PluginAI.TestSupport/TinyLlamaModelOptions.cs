@@ -32,4 +32,16 @@ public sealed record TinyLlamaModelOptions
 
     /// <summary>Gets or initializes <c>tokenizer.chat_template</c>, such as <see cref="TinyLlamaModel.ChatMLTemplate"/>; <see langword="null"/> writes none.</summary>
     public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// Gets or initializes a value indicating whether greedy sampling can never pick a control or byte token, end of
+    /// sequence included, so that greedy generation always runs to its token limit. Off by default, where end of
+    /// sequence is only rare.
+    /// </summary>
+    /// <remarks>
+    /// Printable pieces come in pairs whose output rows are each other's negation: for any hidden state one of the pair
+    /// scores above zero, and control and byte tokens score exactly zero. Timing comparisons need this to count the same
+    /// tokens on every path.
+    /// </remarks>
+    public bool GreedyNeverEnds { get; init; }
 }

@@ -33,6 +33,9 @@ internal sealed partial class LlamaChatClient : IChatClient
         }
     }
 
+    /// <summary>Gets the context requests run on; the benchmarks run their reference loop on the same one.</summary>
+    internal LLamaContext Context => _context;
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
 
