@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.AI;
 using PluginAI.Processing;
 
 namespace PluginAI.Citations;
@@ -13,46 +11,18 @@ namespace PluginAI.Citations;
 /// <see cref="PostprocessorContext.Sources"/>. A bracket that might still be growing at the end of an update is held
 /// back until it closes or cannot be a citation. Stateless between streams.
 /// </remarks>
-internal sealed partial class CitationPostprocessor : IPostprocessor
+internal sealed partial class CitationPostprocessor : TextStreamPostprocessor
 {
     private const string Name = "citation-check";
     private const int MaxCitationLength = 24;
 
-    public PostprocessorMetadata Metadata { get; } = new(Name)
+    public override PostprocessorMetadata Metadata { get; } = new(Name)
     {
         Order = 100,
         Description = "Drops citations that point at no retrieved source.",
     };
 
-    public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(updates);
-        ArgumentNullException.ThrowIfNull(context);
-        var pending = new StringBuilder();
-        ChatResponseUpdate? template = null;
-        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrEmpty(update.Text))
-            {
-                yield return update;
-                continue;
-            }
-
-            template = update;
-            pending.Append(update.Text);
-            var ready = Check(pending, context, final: false);
-            if (ready.Length > 0)
-            {
-                yield return Copy(update, ready);
-            }
-        }
-
-        if (template is not null && pending.Length > 0)
-        {
-            yield return Copy(template, Check(pending, context, final: true));
-        }
-    }
+    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final) => Check(pending, context, final);
 
     /// <summary>Rewrites the citations in <paramref name="pending"/> and removes the text that can no longer change.</summary>
     internal static string Check(StringBuilder pending, PostprocessorContext context, bool final)
@@ -106,13 +76,4 @@ internal sealed partial class CitationPostprocessor : IPostprocessor
 
     [GeneratedRegex(@"^\[[\d,;\s]*$", RegexOptions.CultureInvariant)]
     private static partial Regex OpenCitation();
-
-    private static ChatResponseUpdate Copy(ChatResponseUpdate source, string text) => new(source.Role ?? ChatRole.Assistant, text)
-    {
-        ResponseId = source.ResponseId,
-        MessageId = source.MessageId,
-        ModelId = source.ModelId,
-        CreatedAt = source.CreatedAt,
-        ConversationId = source.ConversationId,
-    };
 }

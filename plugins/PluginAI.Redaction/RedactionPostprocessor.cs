@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text;
-using Microsoft.Extensions.AI;
 using PluginAI.Processing;
 
 namespace PluginAI.Redaction;
@@ -11,46 +9,17 @@ namespace PluginAI.Redaction;
 /// <see cref="PiiDetector.MaxMatchLength"/> characters, and any match that reaches into them, until more text arrives or
 /// the stream ends. Text order is kept; updates without text pass through at once. Stateless between streams.
 /// </remarks>
-internal sealed class RedactionPostprocessor : IPostprocessor
+internal sealed class RedactionPostprocessor : TextStreamPostprocessor
 {
     private const string Name = "pii-redaction";
 
-    public PostprocessorMetadata Metadata { get; } = new(Name)
+    public override PostprocessorMetadata Metadata { get; } = new(Name)
     {
         Order = 900,
         Description = "Redacts e-mail addresses, phone numbers, IBANs and payment card numbers.",
     };
 
-    public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(updates);
-        ArgumentNullException.ThrowIfNull(context);
-        var pending = new StringBuilder();
-        ChatResponseUpdate? template = null;
-        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            // The source may ignore the token; a stream must still stop promptly when its consumer cancels.
-            cancellationToken.ThrowIfCancellationRequested();
-            var text = update.Text;
-            if (string.IsNullOrEmpty(text))
-            {
-                yield return update;
-                continue;
-            }
-
-            template = update;
-            pending.Append(text);
-            if (Flush(pending, context, final: false) is { Length: > 0 } ready)
-            {
-                yield return Copy(update, ready);
-            }
-        }
-
-        if (template is not null && Flush(pending, context, final: true) is { Length: > 0 } rest)
-        {
-            yield return Copy(template, rest);
-        }
-    }
+    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final) => Flush(pending, context, final);
 
     /// <summary>Redacts and removes from <paramref name="pending"/> the text that later updates can no longer change.</summary>
     internal static string Flush(StringBuilder pending, PostprocessorContext context, bool final)
@@ -98,14 +67,5 @@ internal sealed class RedactionPostprocessor : IPostprocessor
         PiiKind.Iban => "an IBAN",
         PiiKind.Card => "a payment card number",
         _ => "a phone number",
-    };
-
-    private static ChatResponseUpdate Copy(ChatResponseUpdate source, string text) => new(source.Role ?? ChatRole.Assistant, text)
-    {
-        ResponseId = source.ResponseId,
-        MessageId = source.MessageId,
-        ModelId = source.ModelId,
-        CreatedAt = source.CreatedAt,
-        ConversationId = source.ConversationId,
     };
 }
