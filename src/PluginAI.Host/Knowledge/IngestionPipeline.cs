@@ -65,12 +65,15 @@ public static class IngestionPipeline
         var state = new State(files.Count, progress);
         var channel = Channel.CreateBounded<DocumentContent>(new BoundedChannelOptions(Math.Max(2, options.Parallelism * 2)) { SingleReader = true });
 
+        // If storing fails, the parsers must stop too rather than wait forever on a full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
         var producer = Task.Run(
             async () =>
             {
                 try
                 {
-                    await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken }, async (path, ct) =>
+                    await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = stop.Token }, async (path, ct) =>
                     {
                         var watch = Stopwatch.StartNew();
                         var document = await ReadAndParseAsync(path, options, stored, counter, preprocessors, skipped, state, ct).ConfigureAwait(false);
@@ -88,9 +91,19 @@ public static class IngestionPipeline
                     throw;
                 }
             },
-            cancellationToken);
+            stop.Token);
 
-        await ConsumeAsync(channel.Reader, session, embedder, options, stored, skipped, state, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ConsumeAsync(channel.Reader, session, embedder, options, stored, skipped, state, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(producer).ConfigureAwait(false);
+            throw;
+        }
+
         await producer.ConfigureAwait(false);
 
         var seen = new HashSet<string>(files, StringComparer.Ordinal);
