@@ -44,6 +44,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(SearchCommand.Create(console));
         root.Subcommands.Add(AskCommand.Create(console));
         root.Subcommands.Add(KbCommand.Create(console));
+        root.Subcommands.Add(ContributorsCommand.Create(console));
         return root;
     }
 
