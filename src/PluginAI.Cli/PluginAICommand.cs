@@ -45,6 +45,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(AskCommand.Create(console));
         root.Subcommands.Add(KbCommand.Create(console));
         root.Subcommands.Add(ContributorsCommand.Create(console));
+        root.Subcommands.Add(KeysCommand.Create(console));
         return root;
     }
 
@@ -61,7 +62,7 @@ internal static class PluginAICommand
             console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is CliException or PluginException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is CliException or PluginException or PluginAI.Trust.TrustException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             console.Error.WriteLine($"error: {ex.Message}");
             return 1;

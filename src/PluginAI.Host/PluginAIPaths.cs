@@ -32,6 +32,24 @@ public sealed class PluginAIPaths
     /// <summary>Gets the folder of knowledge bases.</summary>
     public string KnowledgeBases => Path.Combine(Home, "kb");
 
+    /// <summary>Gets the folder of this user's signing keys (private key files are readable only by their owner).</summary>
+    public string Keys => Path.Combine(Home, "keys");
+
+    /// <summary>Gets the trust policy: the publisher, certifier, registry and vendor keys this machine trusts.</summary>
+    public string TrustPolicyFile => Path.Combine(Home, "trust.json");
+
+    /// <summary>Gets the package sources file, shaped like <c>nuget.config</c>.</summary>
+    public string SourcesFile => Path.Combine(Home, "pluginai.config");
+
+    /// <summary>Gets the default local folder feed.</summary>
+    public string LocalFeed => Path.Combine(Home, "feed");
+
+    /// <summary>Gets the folder of installed licences of paid plugins.</summary>
+    public string Licences => Path.Combine(Home, "licences");
+
+    /// <summary>Gets the folder of certification records, one sub-folder per plugin id.</summary>
+    public string Certifications => Path.Combine(Home, "certifications");
+
     /// <summary>Gets the registry of named models.</summary>
     public string ModelsFile => Path.Combine(Home, "models.json");
 
