@@ -15,7 +15,7 @@ public sealed class PluginContentSource
     {
         Source = source;
         ManifestBytes = manifestBytes;
-        SignatureBytes = signatureBytes;
+        SignatureBytes = signatureBytes is null ? null : new ReadOnlyMemory<byte>(signatureBytes);
         Files = files;
         DisplayPrefix = displayPrefix;
     }
