@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using NuGet.Versioning;
+
+namespace PluginAI.Registry.Server;
+
+/// <summary>The package folder and its SQLite index kept in step: atomic stores and start-up reconciliation.</summary>
+internal sealed class PackageStore(string root, RegistryDatabase database, TimeProvider time, ILogger logger)
+{
+    private const string UnlistedMarker = ".unlisted";
+
+    public string Root { get; } = root;
+
+    public RegistryDatabase Database { get; } = database;
+
+    public string TempDirectory => Path.Combine(Root, ".tmp");
+
+    public string PackagePath(string lowerId, string lowerVersion) => Path.Combine(Root, lowerId, lowerVersion, $"{lowerId}.{lowerVersion}.nupkg");
+
+    /// <summary>Moves a validated temporary file into place, then indexes it; false when the id and version exist.</summary>
+    public async Task<bool> CommitAsync(PushedPackage package, CancellationToken cancellationToken)
+    {
+        var record = PackageRecord.FromPackage(package, time.GetUtcNow(), listed: true);
+        var contributors = ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version);
+        var target = PackagePath(record.LowerId, record.LowerVersion);
+        await Database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Database.Exists(record.LowerId, record.LowerVersion) || File.Exists(target))
+            {
+                return false;
+            }
+
+            var folder = Path.GetDirectoryName(target)!;
+            var created = !Directory.Exists(folder);
+            Directory.CreateDirectory(folder);
+            try
+            {
+                File.Move(package.FilePath, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                return false;
+            }
+
+            try
+            {
+                if (!Database.Insert(record, contributors))
+                {
+                    File.Delete(target);
+                    return false;
+                }
+            }
+            catch
+            {
+                File.Delete(target);
+                if (created)
+                {
+                    TryDeleteEmpty(folder);
+                }
+
+                throw;
+            }
+
+            return true;
+        }
+        finally
+        {
+            Database.WriteLock.Release();
+        }
+    }
+
+    /// <summary>Lists or unlists a version; null when it does not exist.</summary>
+    public async Task<bool?> SetListedAsync(string lowerId, string lowerVersion, bool listed, CancellationToken cancellationToken)
+    {
+        await Database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var changed = Database.SetListed(lowerId, lowerVersion, listed);
+            var marker = Path.Combine(Root, lowerId, lowerVersion, UnlistedMarker);
+            if (changed is not null && Directory.Exists(Path.GetDirectoryName(marker)))
+            {
+                if (listed)
+                {
+                    File.Delete(marker);
+                }
+                else if (!File.Exists(marker))
+                {
+                    await File.WriteAllBytesAsync(marker, [], CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            return changed;
+        }
+        finally
+        {
+            Database.WriteLock.Release();
+        }
+    }
+
+    /// <summary>Brings the index in line with the folder: files missing from the index are indexed, rows without a file dropped.</summary>
+    public async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Root);
+        if (Directory.Exists(TempDirectory))
+        {
+            foreach (var stale in Directory.EnumerateFiles(TempDirectory))
+            {
+                File.Delete(stale);
+            }
+        }
+
+        var known = Database.AllKeys().ToHashSet();
+        var onDisk = new HashSet<(string, string)>();
+        var changed = false;
+        foreach (var idFolder in Directory.EnumerateDirectories(Root))
+        {
+            var lowerId = Path.GetFileName(idFolder);
+            if (lowerId.StartsWith('.'))
+            {
+                continue;
+            }
+
+            foreach (var versionFolder in Directory.EnumerateDirectories(idFolder))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var lowerVersion = Path.GetFileName(versionFolder);
+                var file = PackagePath(lowerId, lowerVersion);
+                if (!File.Exists(file))
+                {
+                    continue;
+                }
+
+                onDisk.Add((lowerId, lowerVersion));
+                if (known.Contains((lowerId, lowerVersion)))
+                {
+                    continue;
+                }
+
+                if (await IndexExistingAsync(file, lowerId, lowerVersion, File.Exists(Path.Combine(versionFolder, UnlistedMarker)), cancellationToken).ConfigureAwait(false))
+                {
+                    changed = true;
+                }
+            }
+        }
+
+        foreach (var (lowerId, lowerVersion) in known.Where(k => !onDisk.Contains(k)))
+        {
+            logger.LogWarning("The package file of {Id} {Version} is gone; dropping it from the index", lowerId, lowerVersion);
+            changed |= Database.Delete(lowerId, lowerVersion, bumpVersion: false);
+        }
+
+        if (changed)
+        {
+            Database.BumpVersion();
+        }
+    }
+
+    private async Task<bool> IndexExistingAsync(string file, string lowerId, string lowerVersion, bool unlisted, CancellationToken cancellationToken)
+    {
+        string sha;
+        long size;
+        var stream = File.OpenRead(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            size = stream.Length;
+        }
+
+        var package = PackageInspector.Inspect(file, sha, size);
+        var check = await ManifestPushValidator.Instance.ValidateAsync(package, cancellationToken).ConfigureAwait(false);
+        if (!check.IsValid)
+        {
+            logger.LogWarning("Not indexing {File}: {Reason}", file, check.Reason);
+            return false;
+        }
+
+        var record = PackageRecord.FromPackage(package, File.GetLastWriteTimeUtc(file), listed: !unlisted);
+        if (record.LowerId != lowerId || record.LowerVersion != lowerVersion)
+        {
+            logger.LogWarning("Not indexing {File}: it holds {Id} {Version}, which belongs in another folder", file, record.Id, record.Version);
+            return false;
+        }
+
+        logger.LogInformation("Indexing {Id} {Version} found in the package folder", record.Id, record.Version);
+        return Database.Insert(record, ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version), bumpVersion: false);
+    }
+
+    private static void TryDeleteEmpty(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Normalises an id and version from a request path; null when the version is not a NuGet version.</summary>
+    public static (string LowerId, string LowerVersion)? Key(string id, string version) =>
+        NuGetVersion.TryParse(version, out var parsed) ? (id.ToLowerInvariant(), parsed.ToNormalizedString().ToLowerInvariant()) : null;
+}
