@@ -1,0 +1,23 @@
+namespace PluginAI.Registry;
+
+/// <summary>The limits a package must stay within to be read or extracted; they stop zip bombs and oversized packages.</summary>
+public sealed record ExtractionLimits
+{
+    /// <summary>Gets the default limits: 2 GiB in all, 10,000 entries, 200:1 compression for entries over 1 MiB.</summary>
+    public static ExtractionLimits Default { get; } = new();
+
+    /// <summary>Gets the most bytes all extracted files may hold together.</summary>
+    public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Gets the most bytes one file may hold.</summary>
+    public long MaxEntryBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Gets the most entries a package may have.</summary>
+    public int MaxEntries { get; init; } = 10_000;
+
+    /// <summary>Gets the highest ratio of uncompressed to compressed size allowed for an entry larger than <see cref="CompressionRatioThresholdBytes"/>.</summary>
+    public double MaxCompressionRatio { get; init; } = 200;
+
+    /// <summary>Gets the uncompressed size from which <see cref="MaxCompressionRatio"/> applies.</summary>
+    public long CompressionRatioThresholdBytes { get; init; } = 1024 * 1024;
+}

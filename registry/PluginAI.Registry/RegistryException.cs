@@ -1,0 +1,49 @@
+namespace PluginAI.Registry;
+
+/// <summary>A package, source, installation or extraction that failed; the message names the package, file or field and what was expected.</summary>
+public class RegistryException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="RegistryException"/> class.</summary>
+    public RegistryException()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RegistryException"/> class.</summary>
+    /// <param name="message">What failed and why.</param>
+    public RegistryException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="RegistryException"/> class.</summary>
+    /// <param name="message">What failed and why.</param>
+    /// <param name="innerException">The underlying error.</param>
+    public RegistryException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A package whose content is unsafe or does not match its manifest: path traversal, links, extra or missing files, wrong hashes or sizes, zip bombs.</summary>
+public sealed class PackageContentException : RegistryException
+{
+    /// <summary>Initializes a new instance of the <see cref="PackageContentException"/> class.</summary>
+    public PackageContentException()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PackageContentException"/> class.</summary>
+    /// <param name="message">What is wrong with the package.</param>
+    public PackageContentException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="PackageContentException"/> class.</summary>
+    /// <param name="message">What is wrong with the package.</param>
+    /// <param name="innerException">The underlying error.</param>
+    public PackageContentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
