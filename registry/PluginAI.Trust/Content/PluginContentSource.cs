@@ -15,7 +15,7 @@ public sealed class PluginContentSource
     {
         Source = source;
         ManifestBytes = manifestBytes;
-        SignatureBytes = signatureBytes is null ? null : new ReadOnlyMemory<byte>(signatureBytes);
+        SignatureBytes = signatureBytes is null ? default(ReadOnlyMemory<byte>?) : signatureBytes.AsMemory();
         Files = files;
         DisplayPrefix = displayPrefix;
     }
