@@ -1,4 +1,5 @@
 using PluginAI.Hardware;
+using PluginAI.Licensing;
 using PluginAI.Manifest;
 
 namespace PluginAI;
@@ -39,6 +40,12 @@ public sealed class PluginContext
 
     /// <summary>Gets the name of the variant the host selected, or <see langword="null"/> for the base build.</summary>
     public string? Variant { get; }
+
+    /// <summary>
+    /// Gets the plugin's licence state as the host evaluated it before loading; <see cref="PluginLicense.Free"/> unless
+    /// the host set it. The same object is registered in the plugin's service container.
+    /// </summary>
+    public PluginLicense License { get; init; } = PluginLicense.Free;
 
     /// <summary>Gets the version of the plugin API the host implements.</summary>
     public SemanticVersion HostApiVersion => PluginApi.Version;
