@@ -10,7 +10,11 @@ internal static class HostFactory
 {
     public static async Task<PluginHost> StartAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        var options = new PluginHostOptions { HomeDirectory = parse.GetValue(PluginAICommand.HomeOption) };
+        var options = new PluginHostOptions
+        {
+            HomeDirectory = parse.GetValue(PluginAICommand.HomeOption),
+            AllowUnsigned = parse.GetValue(PluginAICommand.AllowUnsignedOption),
+        };
         IHardwareProbe probe = parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
             ? StaticHardwareProbe.FromFile(file.FullName)
             : new HardwareProbe();

@@ -25,6 +25,12 @@ internal static class PluginAICommand
         Recursive = true,
     };
 
+    public static Option<bool> AllowUnsignedOption { get; } = new("--allow-unsigned")
+    {
+        Description = "Install and load plugins that are unsigned or signed by keys this machine does not trust. Plugins whose files do not match their signed manifest are refused even so.",
+        Recursive = true,
+    };
+
     public static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON instead of tables." };
 
     public static RootCommand Create(CliConsole console)
@@ -34,6 +40,7 @@ internal static class PluginAICommand
             HomeOption,
             HardwareProfileOption,
             VerboseOption,
+            AllowUnsignedOption,
         };
         root.Subcommands.Add(DoctorCommand.Create(console));
         root.Subcommands.Add(PluginsCommand.Create(console));

@@ -14,6 +14,8 @@ using PluginAI.Host.Internal;
 using PluginAI.Manifest;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
+using PluginAI.Trust;
+using PluginAI.Trust.Content;
 
 namespace PluginAI.Host;
 
@@ -52,9 +54,10 @@ public sealed class PluginHost : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
-    private PluginHost(PluginAIPaths paths, HardwareProfile hardware, ILoggerFactory loggerFactory)
+    private PluginHost(PluginAIPaths paths, HardwareProfile hardware, ILoggerFactory loggerFactory, PluginHostOptions options)
     {
         Paths = paths;
+        Options = options;
         Hardware = hardware;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<PluginHost>();
@@ -62,6 +65,21 @@ public sealed class PluginHost : IAsyncDisposable
 
     /// <summary>Gets the folders of the PluginAI home in use.</summary>
     public PluginAIPaths Paths { get; }
+
+    /// <summary>Gets the options the host was started with.</summary>
+    public PluginHostOptions Options { get; }
+
+    /// <summary>Gets the trust policy plugins were verified against.</summary>
+    public TrustPolicy TrustPolicy { get; private set; } = new();
+
+    /// <summary>Gets a value indicating whether unsigned or untrusted plugins are let through, by option or by the trust policy.</summary>
+    public bool AllowsUnsigned => Options.AllowUnsigned || TrustPolicy.AllowUnsigned;
+
+    /// <summary>The name of the file in each installed version's folder that records how it was installed.</summary>
+    public const string InstallReceiptFileName = "pluginai-install.json";
+
+    /// <summary>The name of the file in an installed plugin's folder that names its active version.</summary>
+    public const string CurrentVersionFileName = "current";
 
     /// <summary>Gets the hardware profile plugins were checked against.</summary>
     public HardwareProfile Hardware { get; }
@@ -88,7 +106,8 @@ public sealed class PluginHost : IAsyncDisposable
     {
         options ??= new PluginHostOptions();
         var hardware = await (hardwareProbe ?? new HardwareProbe()).ProbeAsync(cancellationToken).ConfigureAwait(false);
-        var host = new PluginHost(new PluginAIPaths(options.HomeDirectory), hardware, loggerFactory ?? NullLoggerFactory.Instance);
+        var host = new PluginHost(new PluginAIPaths(options.HomeDirectory), hardware, loggerFactory ?? NullLoggerFactory.Instance, options);
+        host.TrustPolicy = options.TrustPolicy ?? TrustPolicy.Load(host.Paths.TrustPolicyFile);
         var roots = new List<(string Path, string Source)> { (host.Paths.Plugins, "home") };
         roots.AddRange(options.AdditionalPluginDirectories.Select(d => (Path.GetFullPath(d), "extra")));
         if (options.IncludeBundledPlugins)
@@ -106,7 +125,13 @@ public sealed class PluginHost : IAsyncDisposable
             foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await host.LoadFolderAsync(folder, source, cancellationToken).ConfigureAwait(false);
+                if (Path.GetFileName(folder).StartsWith('.'))
+                {
+                    // Staging and trash folders of the installer.
+                    continue;
+                }
+
+                await host.LoadFolderAsync(ResolveInstalledVersion(folder), source, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -197,6 +222,26 @@ public sealed class PluginHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Follows an installed plugin's <c>current</c> file to the folder of its active version; a folder without one is a
+    /// plugin folder itself.
+    /// </summary>
+    /// <param name="folder">A folder in a plugins directory.</param>
+    /// <returns>The folder to load.</returns>
+    public static string ResolveInstalledVersion(string folder)
+    {
+        var pointer = Path.Combine(folder, CurrentVersionFileName);
+        if (!File.Exists(pointer))
+        {
+            return folder;
+        }
+
+        var version = File.ReadAllText(pointer).Trim();
+        return version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.')
+            ? folder
+            : Path.Combine(folder, version);
+    }
+
     private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
     {
         var manifestPath = Path.Combine(folder, PluginManifest.FileName);
@@ -277,6 +322,35 @@ public sealed class PluginHost : IAsyncDisposable
         }
 
         record.Variant = variant?.Name;
+        if (source != "bundled" || Options.VerifyBundledPlugins)
+        {
+            var verification = await Task.Run(
+                () => PluginContentVerifier.VerifyDirectory(
+                    folder,
+                    TrustPolicy,
+                    new ContentVerificationOptions { AllowUnsigned = Options.AllowUnsigned, ExpectPresent = ContentVerificationOptions.BaseAndVariant(record.Variant) },
+                    [InstallReceiptFileName],
+                    cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+            record.Trust = verification.Summary[(verification.Source.Length + 2)..];
+            record.Publisher = verification.Publisher is { } publisher ? $"{publisher.Name} ({publisher.KeyId})" : null;
+            if (!verification.IsAccepted)
+            {
+                record.Status = PluginStatus.Untrusted;
+                record.Reason = string.Join("; ", verification.Problems.Where(p => !p.Allowed));
+                return Add(record);
+            }
+
+            if (verification.Status == ContentVerificationStatus.AllowedUnverified)
+            {
+                _logger.LogWarning("Loading {PluginId} without a trusted signature: {Trust}", manifest.Id, record.Trust);
+            }
+        }
+        else
+        {
+            record.Trust = "bundled with PluginAI";
+        }
+
         var entry = variant?.Entry ?? manifest.Entry;
         var entryFolder = variant?.Path is { } sub ? Path.Combine(folder, sub) : folder;
         var assemblyPath = Path.GetFullPath(Path.Combine(entryFolder, entry.Assembly));

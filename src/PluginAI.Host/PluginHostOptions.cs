@@ -1,3 +1,5 @@
+using PluginAI.Trust;
+
 namespace PluginAI.Host;
 
 /// <summary>Options of the <see cref="PluginHost"/>.</summary>
@@ -14,4 +16,20 @@ public sealed class PluginHostOptions
 
     /// <summary>Gets or sets the folder of bundled plugins; defaults to <c>plugins</c> next to the application.</summary>
     public string BundledPluginDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "plugins");
+
+    /// <summary>
+    /// Gets or sets a value indicating whether unsigned plugins, plugins signed by keys the trust policy does not trust,
+    /// and plugins whose manifest lists no file hashes are loaded (<c>--allow-unsigned</c>). A plugin whose files do not
+    /// match its signed manifest is refused even then. Off by default.
+    /// </summary>
+    public bool AllowUnsigned { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether plugins shipped with the application (the bundled folder) are verified
+    /// too. Off by default: they come with the application and are as trusted as its own code.
+    /// </summary>
+    public bool VerifyBundledPlugins { get; set; }
+
+    /// <summary>Gets or sets the trust policy; <see langword="null"/> reads <c>trust.json</c> from the home folder.</summary>
+    public TrustPolicy? TrustPolicy { get; set; }
 }

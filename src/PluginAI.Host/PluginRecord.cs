@@ -41,6 +41,12 @@ public sealed class PluginRecord
     /// <summary>Gets the hardware compatibility decision, when the manifest was valid.</summary>
     public CompatibilityReport? Compatibility { get; internal set; }
 
+    /// <summary>Gets how the plugin's signature and files were verified, such as <c>signed by acme (3f2a…), 12 files verified</c>.</summary>
+    public string? Trust { get; internal set; }
+
+    /// <summary>Gets the name and key id of the trusted publisher that signed the plugin, or <see langword="null"/>.</summary>
+    public string? Publisher { get; internal set; }
+
     /// <summary>Gets the variant loaded, or <see langword="null"/> for the base build.</summary>
     public string? Variant { get; internal set; }
 

@@ -20,4 +20,7 @@ public enum PluginStatus
 
     /// <summary>It was loaded and has been unloaded.</summary>
     Unloaded,
+
+    /// <summary>Its signature or files could not be verified against the trust policy; <see cref="PluginRecord.Reason"/> says why.</summary>
+    Untrusted,
 }

@@ -272,7 +272,7 @@ public sealed class PluginHostTests : IDisposable
         var bundled = Path.Combine(_home.Root, "bundled");
         Directory.CreateDirectory(bundled);
         _home.AddPlugin("tagging", TestHome.Manifest("Test.Tagging"));
-        var options = new PluginHostOptions { HomeDirectory = _home.Root, BundledPluginDirectory = bundled };
+        var options = new PluginHostOptions { HomeDirectory = _home.Root, BundledPluginDirectory = bundled, AllowUnsigned = true };
         File.Copy(Path.Combine(_home.PluginsDirectory, "tagging", TestHome.SampleAssembly), Path.Combine(bundled, "ignored.dll"));
         Directory.CreateDirectory(Path.Combine(bundled, "copy"));
         foreach (var file in Directory.GetFiles(Path.Combine(_home.PluginsDirectory, "tagging")))

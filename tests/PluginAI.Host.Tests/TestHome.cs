@@ -49,7 +49,7 @@ internal sealed class TestHome : IDisposable
         }
         """;
 
-    public PluginHostOptions Options() => new() { HomeDirectory = Root, IncludeBundledPlugins = false };
+    public PluginHostOptions Options() => new() { HomeDirectory = Root, IncludeBundledPlugins = false, AllowUnsigned = true };
 
     public static HardwareProfile CpuOnly(long ramGb = 16, params string[] isas) => new()
     {

@@ -31,7 +31,7 @@ internal sealed class KnowledgeHost : IAsyncDisposable
 
     public static PluginHostOptions Options(string root)
     {
-        var options = new PluginHostOptions { HomeDirectory = Path.Combine(root, "home"), IncludeBundledPlugins = false };
+        var options = new PluginHostOptions { HomeDirectory = Path.Combine(root, "home"), IncludeBundledPlugins = false, AllowUnsigned = true };
         options.AdditionalPluginDirectories.Add(Path.Combine(AppContext.BaseDirectory, "TestPlugins"));
         return options;
     }

@@ -14,7 +14,7 @@ public sealed class KernelIntegrationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new PluginHostOptions { HomeDirectory = Path.Combine(_root, "home"), IncludeBundledPlugins = false };
+        var options = new PluginHostOptions { HomeDirectory = Path.Combine(_root, "home"), IncludeBundledPlugins = false, AllowUnsigned = true };
         options.AdditionalPluginDirectories.Add(Path.Combine(AppContext.BaseDirectory, "TestPlugins"));
         _host = await PluginHost.StartAsync(options);
         Assert.All(_host.Plugins, p => Assert.True(p.Status == PluginStatus.Loaded, $"{p.Id}: {p.Reason}"));

@@ -68,6 +68,12 @@ internal static class DoctorCommand
 
         console.Write(table);
         console.Write(PluginTable.Create(host.Plugins, details: true));
+        if (host.AllowsUnsigned)
+        {
+            var why = host.Options.AllowUnsigned ? "--allow-unsigned was given" : $"allowUnsigned is on in {host.TrustPolicy.Path}";
+            console.Write(new Panel(new Markup($"[bold red]UNSIGNED PLUGINS ARE ALLOWED[/] ({Markup.Escape(why)}): plugins without a trusted signature are installed and loaded. Anyone who can write to the plugins folder can run code in PluginAI.")) { Border = BoxBorder.Heavy, BorderStyle = new Style(Color.Red) });
+        }
+
         var loaded = host.Plugins.Count(p => p.Status == PluginStatus.Loaded);
         console.MarkupLineInterpolated($"PluginAI home: [bold]{host.Paths.Home}[/]  plugin API {PluginApi.Version}  {loaded} of {host.Plugins.Count} plugin(s) loaded");
     }

@@ -13,6 +13,7 @@ internal static class PluginTable
         table.AddColumn("Version");
         table.AddColumn("Kinds");
         table.AddColumn("Status");
+        table.AddColumn("Signed");
         table.AddColumn("Why");
         foreach (var plugin in plugins)
         {
@@ -32,16 +33,26 @@ internal static class PluginTable
                 new Text(plugin.Manifest?.Version.ToString() ?? "-"),
                 new Text(plugin.Manifest is null ? "-" : string.Join(", ", plugin.Manifest.Kinds.Select(k => k.ToString().ToLowerInvariant()))),
                 new Markup(StatusMarkup(plugin)),
+                new Markup(TrustMarkup(plugin)),
                 new Text(why));
         }
 
         if (plugins.Count == 0)
         {
-            table.AddRow(new Text("(none)"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text("no plugin folders were found"));
+            table.AddRow(new Text("(none)"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text("no plugin folders were found"));
         }
 
         return table;
     }
+
+    private static string TrustMarkup(PluginRecord plugin) => plugin switch
+    {
+        { Publisher: { } publisher } => $"[green]{Markup.Escape(publisher)}[/]",
+        { Source: "bundled", Trust: not null } => "[green]bundled[/]",
+        { Status: PluginStatus.Untrusted } => "[red]refused[/]",
+        { Trust: not null } => "[bold red]unverified[/]",
+        _ => "[grey]-[/]",
+    };
 
     private static string StatusMarkup(PluginRecord plugin) => plugin.Status switch
     {
