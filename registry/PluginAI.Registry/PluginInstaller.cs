@@ -1,0 +1,413 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NuGet.Versioning;
+using PluginAI.Hardware;
+using PluginAI.Host;
+using PluginAI.Host.Compatibility;
+using PluginAI.Trust;
+using PluginAI.Trust.Content;
+
+namespace PluginAI.Registry;
+
+/// <summary>How <see cref="PluginInstaller"/> checks and extracts packages.</summary>
+public sealed record PluginInstallerOptions
+{
+    /// <summary>Gets a value indicating whether unsigned or untrusted packages are installed (<c>--allow-unsigned</c>); the trust policy's own setting counts too.</summary>
+    public bool AllowUnsigned { get; init; }
+
+    /// <summary>Gets the extraction limits.</summary>
+    public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
+
+    /// <summary>Gets the trust policy; <see langword="null"/> loads <c>&lt;home&gt;/trust.json</c>.</summary>
+    public TrustPolicy? TrustPolicy { get; init; }
+
+    /// <summary>Gets the host's plugin API version; <see langword="null"/> for <see cref="PluginApi.Version"/>.</summary>
+    public Manifest.SemanticVersion? HostApiVersion { get; init; }
+
+    /// <summary>Gets the clock for receipts.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+/// <summary>The record of an installation, kept as <c>pluginai-install.json</c> in the version folder.</summary>
+/// <param name="Id">The plugin id.</param>
+/// <param name="Version">The version.</param>
+/// <param name="Source">The source it came from.</param>
+/// <param name="Variant">The variant installed, or <see langword="null"/> for the base build.</param>
+/// <param name="PackageSha256">The SHA-256 of the <c>.nupkg</c>.</param>
+/// <param name="InstalledAt">When it was installed.</param>
+/// <param name="PublisherKeyId">The trusted key that signed it, or <see langword="null"/> when installed unsigned or untrusted.</param>
+/// <param name="PublisherName">That key's name.</param>
+/// <param name="Explanation">Why this version and build were chosen.</param>
+public sealed record InstallReceipt(string Id, string Version, string Source, string? Variant, string PackageSha256, DateTimeOffset InstalledAt, string? PublisherKeyId, string? PublisherName, IReadOnlyList<string> Explanation)
+{
+    /// <summary>The receipt's file name.</summary>
+    public const string FileName = "pluginai-install.json";
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+}
+
+/// <summary>An installed plugin as <c>pluginai list</c> shows it.</summary>
+/// <param name="Id">The plugin id.</param>
+/// <param name="Version">The active version.</param>
+/// <param name="Variant">The variant installed, or <see langword="null"/> for the base build.</param>
+/// <param name="Source">The source it came from.</param>
+/// <param name="PublisherKeyId">The key that signed it, or <see langword="null"/>.</param>
+/// <param name="PublisherName">That key's name, or <see langword="null"/>.</param>
+/// <param name="Directory">The version folder the host loads.</param>
+/// <param name="Problem">Why the installation is broken, or <see langword="null"/>.</param>
+public sealed record InstalledPlugin(string Id, string Version, string? Variant, string Source, string? PublisherKeyId, string? PublisherName, string Directory, string? Problem = null);
+
+/// <summary>The outcome of an installation.</summary>
+/// <param name="Plugin">The plugin now active.</param>
+/// <param name="PreviousVersion">The version that was active before, or <see langword="null"/>.</param>
+/// <param name="Verification">What verification found.</param>
+/// <param name="Explanation">Why this version and build were chosen.</param>
+public sealed record InstallResult(InstalledPlugin Plugin, string? PreviousVersion, ContentVerificationResult Verification, IReadOnlyList<string> Explanation);
+
+/// <summary>The outcome of an update.</summary>
+/// <param name="Updated">Whether a newer version was installed.</param>
+/// <param name="InstalledVersion">The version active before.</param>
+/// <param name="Install">The installation, when one was made.</param>
+/// <param name="Explanation">Why, version by version.</param>
+public sealed record UpdateResult(bool Updated, string InstalledVersion, InstallResult? Install, IReadOnlyList<string> Explanation);
+
+/// <summary>
+/// Installs, updates, removes and lists plugins in <c>&lt;home&gt;/plugins</c> (docs/registry.md, "Installed layout"):
+/// each version in <c>plugins/&lt;id&gt;/&lt;version&gt;/</c>, the active one named by <c>plugins/&lt;id&gt;/current</c>,
+/// which is replaced atomically, so a failed install or update leaves the previous version working.
+/// </summary>
+/// <remarks>Installations of one home are serialised with a lock file; a crash mid-install leaves a staging folder that the next run removes.</remarks>
+public sealed class PluginInstaller
+{
+    /// <summary>The file in a plugin's folder that names its active version.</summary>
+    public const string CurrentFileName = "current";
+
+    /// <summary>The folder under <c>plugins</c> where packages are extracted before they are switched in.</summary>
+    public const string StagingFolderName = ".staging";
+
+    /// <summary>The folder under <c>plugins</c> where folders are moved before they are deleted.</summary>
+    public const string TrashFolderName = ".trash";
+
+    private readonly PluginAIPaths _paths;
+    private readonly RegistryClient _client;
+    private readonly PluginInstallerOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="PluginInstaller"/> class.</summary>
+    /// <param name="paths">The PluginAI home.</param>
+    /// <param name="client">The registry client.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    public PluginInstaller(PluginAIPaths paths, RegistryClient client, PluginInstallerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(client);
+        _paths = paths;
+        _client = client;
+        _options = options ?? new PluginInstallerOptions();
+    }
+
+    /// <summary>Gets the folder packages are downloaded into, <c>&lt;home&gt;/cache/packages</c>.</summary>
+    public string PackageCacheDirectory => Path.Combine(_paths.Cache, "packages");
+
+    private string StagingDirectory => Path.Combine(_paths.Plugins, StagingFolderName);
+
+    private string TrashDirectory => Path.Combine(_paths.Plugins, TrashFolderName);
+
+    /// <summary>Installs the newest version of a plugin that fits this host and machine, with the best build for it.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <param name="versions">A version (taken exactly) or a range, or <see langword="null"/> for the newest.</param>
+    /// <param name="hardware">This machine.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>What was installed.</returns>
+    /// <exception cref="RegistryException">No version fits, the download failed, or the package is unsafe or does not match its manifest.</exception>
+    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match.</exception>
+    public async Task<InstallResult> InstallAsync(string id, string? versions, HardwareProfile hardware, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(hardware);
+        var resolution = await PluginResolver.ResolveAsync(_client, id, versions, hardware, _options.HostApiVersion, cancellationToken).ConfigureAwait(false);
+        if (resolution.Package is not { } candidate)
+        {
+            throw new RegistryException($"Cannot install {id}{(versions is null ? string.Empty : " " + versions)}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", resolution.Explanation)}");
+        }
+
+        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
+        return InstallPackage(package, candidate.SourceName, hardware, resolution.Explanation, cancellationToken);
+    }
+
+    /// <summary>Installs a package file, such as one built with <c>pluginai pack</c>.</summary>
+    /// <param name="packagePath">The <c>.nupkg</c>.</param>
+    /// <param name="hardware">This machine.</param>
+    /// <param name="sourceName">What to record as the source.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>What was installed.</returns>
+    /// <exception cref="RegistryException">The plugin does not fit this host and machine, or the package is unsafe or does not match its manifest.</exception>
+    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match.</exception>
+    public Task<InstallResult> InstallPackageFileAsync(string packagePath, HardwareProfile hardware, string? sourceName = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(packagePath);
+        ArgumentNullException.ThrowIfNull(hardware);
+        var full = Path.GetFullPath(packagePath);
+        return Task.FromResult(InstallPackage(full, sourceName ?? full, hardware, [], cancellationToken));
+    }
+
+    /// <summary>Installs the newest version that fits, when it is newer than the installed one.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <param name="hardware">This machine.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>Whether it was updated, and why.</returns>
+    /// <exception cref="RegistryException">The plugin is not installed, or the new version failed to install (the installed one still works).</exception>
+    public async Task<UpdateResult> UpdateAsync(string id, HardwareProfile hardware, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        var installed = Find(id) ?? throw new RegistryException($"{id} is not installed in {_paths.Plugins}; install it with 'pluginai install {id}'");
+        var resolution = await PluginResolver.ResolveAsync(_client, id, null, hardware, _options.HostApiVersion, cancellationToken).ConfigureAwait(false);
+        if (resolution.Package is not { } candidate || !NuGetVersion.TryParse(installed.Version, out var current) || candidate.Version <= current)
+        {
+            var why = resolution.Package is null ? "no version fits this host and machine" : $"{installed.Version} is installed and {resolution.Package.Version.ToNormalizedString()} is the newest that fits";
+            return new UpdateResult(false, installed.Version, null, [.. resolution.Explanation, $"{id}: up to date: {why}"]);
+        }
+
+        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
+        var result = InstallPackage(package, candidate.SourceName, hardware, resolution.Explanation, cancellationToken);
+        return new UpdateResult(true, installed.Version, result, resolution.Explanation);
+    }
+
+    /// <summary>Removes a plugin: its folder is renamed into <c>.trash</c> at once, then deleted.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <returns><see langword="true"/> when it was installed.</returns>
+    public bool Remove(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        using var _ = AcquireLock();
+        var folder = PluginFolder(id);
+        if (folder is null)
+        {
+            return false;
+        }
+
+        MoveToTrashAndDelete(folder);
+        return true;
+    }
+
+    /// <summary>Lists the installed plugins.</summary>
+    /// <returns>The plugins, by id; a plugin whose <c>current</c> file or version folder is missing is listed with its problem.</returns>
+    public IReadOnlyList<InstalledPlugin> List()
+    {
+        if (!Directory.Exists(_paths.Plugins))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateDirectories(_paths.Plugins)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Select(Describe)
+            .OfType<InstalledPlugin>()
+            .OrderBy(p => p.Id, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>Finds an installed plugin.</summary>
+    /// <param name="id">The plugin id (case-insensitive).</param>
+    /// <returns>The plugin, or <see langword="null"/>.</returns>
+    public InstalledPlugin? Find(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return PluginFolder(id) is { } folder ? Describe(folder) : null;
+    }
+
+    /// <summary>Removes what an interrupted installation left in <c>.staging</c> and <c>.trash</c>.</summary>
+    /// <returns>The number of folders removed.</returns>
+    public int CleanStaging()
+    {
+        using var _ = AcquireLock();
+        return CleanLeftovers();
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private InstallResult InstallPackage(string packagePath, string sourceName, HardwareProfile hardware, IReadOnlyList<string> explanation, CancellationToken cancellationToken)
+    {
+        using var _ = AcquireLock();
+        CleanLeftovers();
+        using var reader = PluginPackageReader.Open(packagePath, _options.Limits);
+        var manifest = reader.Manifest;
+        var policy = _options.TrustPolicy ?? TrustPolicy.Load(Path.Combine(_paths.Home, TrustPolicy.FileName));
+        var verification = reader.Verify(policy, _options.AllowUnsigned, cancellationToken).EnsureAccepted();
+
+        // The verified manifest decides the build, with the host's own rules.
+        var report = CompatibilityChecker.Check(manifest, hardware, _options.HostApiVersion);
+        if (!report.IsCompatible)
+        {
+            throw new RegistryException($"{Path.GetFileName(packagePath)}: {manifest.Id} {manifest.Version} does not fit this host and machine: {string.Join("; ", report.Problems)}");
+        }
+
+        var lines = explanation.Count > 0 ? explanation : [$"{manifest.Version} ({sourceName}): chosen", .. PluginResolver.ExplainBuilds(manifest, report)];
+        var version = NuGetVersion.Parse(manifest.Version.ToString()).ToNormalizedString();
+        var staging = Path.Combine(StagingDirectory, $"{manifest.Id}-{Guid.NewGuid():N}");
+        try
+        {
+            SafePackageExtractor.Extract(reader, staging, report.SelectedVariant, cancellationToken);
+            var receipt = new InstallReceipt(manifest.Id, version, sourceName, report.SelectedVariant, Sha256(packagePath), _options.TimeProvider.GetUtcNow(), verification.Publisher?.KeyId, verification.Publisher?.Name, lines);
+            AtomicFile.WriteAllBytes(Path.Combine(staging, InstallReceipt.FileName), JsonSerializer.SerializeToUtf8Bytes(receipt, InstallReceipt.JsonOptions));
+            cancellationToken.ThrowIfCancellationRequested();
+            var previous = Switch(manifest.Id, version, staging);
+            var plugin = Describe(Path.Combine(_paths.Plugins, manifest.Id))!;
+            return new InstallResult(plugin, previous, verification, lines);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                DeleteDirectory(staging);
+            }
+        }
+    }
+
+    private string? Switch(string id, string version, string staging)
+    {
+        var existing = PluginFolder(id);
+        var pluginFolder = existing ?? Path.Combine(_paths.Plugins, id);
+        Directory.CreateDirectory(pluginFolder);
+        var currentFile = Path.Combine(pluginFolder, CurrentFileName);
+        var previous = File.Exists(currentFile) ? File.ReadAllText(currentFile).Trim() : null;
+        var target = Path.Combine(pluginFolder, version);
+        if (Directory.Exists(target))
+        {
+            // Reinstalling the active version (another build, say): the old folder goes to the trash just before the new one moves in.
+            Directory.CreateDirectory(TrashDirectory);
+            Directory.Move(target, Path.Combine(TrashDirectory, $"{id}-{version}-{Guid.NewGuid():N}"));
+        }
+
+        Directory.Move(staging, target);
+        AtomicFile.WriteAllBytes(currentFile, System.Text.Encoding.UTF8.GetBytes(version + "\n"));
+        foreach (var old in Directory.EnumerateDirectories(pluginFolder).Where(d => !string.Equals(Path.GetFileName(d), version, StringComparison.Ordinal)).ToList())
+        {
+            MoveToTrashAndDelete(old);
+        }
+
+        CleanLeftovers();
+        return previous;
+    }
+
+    private InstalledPlugin? Describe(string pluginFolder)
+    {
+        var id = Path.GetFileName(pluginFolder);
+        var currentFile = Path.Combine(pluginFolder, CurrentFileName);
+        if (!File.Exists(currentFile))
+        {
+            return new InstalledPlugin(id, "?", null, "?", null, null, pluginFolder, $"{currentFile} is missing; reinstall the plugin");
+        }
+
+        var version = File.ReadAllText(currentFile).Trim();
+        var folder = Path.Combine(pluginFolder, version);
+        var receiptPath = Path.Combine(folder, InstallReceipt.FileName);
+        if (version.Length == 0 || PluginPackageLayout.FindPathProblem(version) is not null || !Directory.Exists(folder))
+        {
+            return new InstalledPlugin(id, version, null, "?", null, null, folder, $"{currentFile} names version '{version}', whose folder {folder} does not exist; reinstall the plugin");
+        }
+
+        try
+        {
+            var receipt = JsonSerializer.Deserialize<InstallReceipt>(File.ReadAllBytes(receiptPath), InstallReceipt.JsonOptions)
+                ?? throw new JsonException("the receipt is null");
+            return new InstalledPlugin(receipt.Id, receipt.Version, receipt.Variant, receipt.Source, receipt.PublisherKeyId, receipt.PublisherName, folder);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return new InstalledPlugin(id, version, null, "?", null, null, folder, $"{receiptPath}: cannot read the install receipt ({ex.Message})");
+        }
+    }
+
+    private string? PluginFolder(string id)
+    {
+        if (PluginPackageLayout.FindPathProblem(id) is not null || id.Contains('/', StringComparison.Ordinal) || id.StartsWith('.'))
+        {
+            throw new RegistryException($"'{id}' is not a valid plugin id");
+        }
+
+        if (!Directory.Exists(_paths.Plugins))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateDirectories(_paths.Plugins).FirstOrDefault(d => string.Equals(Path.GetFileName(d), id, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private void MoveToTrashAndDelete(string folder)
+    {
+        Directory.CreateDirectory(TrashDirectory);
+        var trash = Path.Combine(TrashDirectory, $"{Path.GetFileName(folder)}-{Guid.NewGuid():N}");
+        Directory.Move(folder, trash);
+        DeleteDirectory(trash);
+    }
+
+    private int CleanLeftovers()
+    {
+        var removed = 0;
+        foreach (var root in new[] { StagingDirectory, TrashDirectory })
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var folder in Directory.EnumerateDirectories(root).ToList())
+            {
+                try
+                {
+                    DeleteDirectory(folder);
+                    removed++;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A folder still held open by another process is removed on a later run.
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private FileStream AcquireLock()
+    {
+        Directory.CreateDirectory(_paths.Plugins);
+        var path = Path.Combine(_paths.Plugins, ".lock");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+            catch (IOException ex)
+            {
+                throw new RegistryException(string.Create(CultureInfo.InvariantCulture, $"{path}: another pluginai process is changing the installed plugins; try again when it has finished"), ex);
+            }
+        }
+    }
+}
