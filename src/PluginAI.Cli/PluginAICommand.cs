@@ -53,6 +53,8 @@ internal static class PluginAICommand
         root.Subcommands.Add(KbCommand.Create(console));
         root.Subcommands.Add(ContributorsCommand.Create(console));
         root.Subcommands.Add(KeysCommand.Create(console));
+        root.Subcommands.Add(PackCommand.CreatePack(console));
+        root.Subcommands.Add(PackCommand.CreateSign(console));
         return root;
     }
 
@@ -69,7 +71,7 @@ internal static class PluginAICommand
             console.Error.WriteLine("cancelled");
             return 130;
         }
-        catch (Exception ex) when (ex is CliException or PluginException or PluginAI.Trust.TrustException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is CliException or PluginException or PluginAI.Trust.TrustException or PluginAI.Registry.RegistryException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             console.Error.WriteLine($"error: {ex.Message}");
             return 1;
