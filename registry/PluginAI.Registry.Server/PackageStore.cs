@@ -112,7 +112,7 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
 
         var known = Database.AllKeys().ToHashSet();
         var onDisk = new HashSet<(string, string)>();
-        var changed = false;
+        var found = new List<(PackageRecord, IReadOnlyList<ContributorRow>)>();
         foreach (var idFolder in Directory.EnumerateDirectories(Root))
         {
             var lowerId = Path.GetFileName(idFolder);
@@ -137,13 +137,14 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
                     continue;
                 }
 
-                if (await IndexExistingAsync(file, lowerId, lowerVersion, File.Exists(Path.Combine(versionFolder, UnlistedMarker)), cancellationToken).ConfigureAwait(false))
+                if (await ReadExistingAsync(file, lowerId, lowerVersion, File.Exists(Path.Combine(versionFolder, UnlistedMarker)), cancellationToken).ConfigureAwait(false) is { } entry)
                 {
-                    changed = true;
+                    found.Add(entry);
                 }
             }
         }
 
+        var changed = found.Count > 0 && Database.InsertMany(found) > 0;
         foreach (var (lowerId, lowerVersion) in known.Where(k => !onDisk.Contains(k)))
         {
             logger.LogWarning("The package file of {Id} {Version} is gone; dropping it from the index", lowerId, lowerVersion);
@@ -156,7 +157,7 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
         }
     }
 
-    private async Task<bool> IndexExistingAsync(string file, string lowerId, string lowerVersion, bool unlisted, CancellationToken cancellationToken)
+    private async Task<(PackageRecord, IReadOnlyList<ContributorRow>)?> ReadExistingAsync(string file, string lowerId, string lowerVersion, bool unlisted, CancellationToken cancellationToken)
     {
         string sha;
         long size;
@@ -172,18 +173,18 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
         if (!check.IsValid)
         {
             logger.LogWarning("Not indexing {File}: {Reason}", file, check.Reason);
-            return false;
+            return null;
         }
 
         var record = PackageRecord.FromPackage(package, File.GetLastWriteTimeUtc(file), listed: !unlisted);
         if (record.LowerId != lowerId || record.LowerVersion != lowerVersion)
         {
             logger.LogWarning("Not indexing {File}: it holds {Id} {Version}, which belongs in another folder", file, record.Id, record.Version);
-            return false;
+            return null;
         }
 
         logger.LogInformation("Indexing {Id} {Version} found in the package folder", record.Id, record.Version);
-        return Database.Insert(record, ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version), bumpVersion: false);
+        return (record, ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version));
     }
 
     private static void TryDeleteEmpty(string folder)

@@ -139,6 +139,37 @@ internal sealed partial class RegistryDatabase
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
+        if (!InsertCore(connection, transaction, package, contributors))
+        {
+            return false;
+        }
+
+        if (bumpVersion)
+        {
+            BumpVersion(connection, transaction);
+        }
+
+        transaction.Commit();
+        return true;
+    }
+
+    /// <summary>Inserts many packages in one transaction (one disk flush), skipping those that exist; returns how many were added.</summary>
+    public int InsertMany(IEnumerable<(PackageRecord Package, IReadOnlyList<ContributorRow> Contributors)> packages)
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction();
+        var added = 0;
+        foreach (var (package, contributors) in packages)
+        {
+            added += InsertCore(connection, transaction, package, contributors) ? 1 : 0;
+        }
+
+        transaction.Commit();
+        return added;
+    }
+
+    private static bool InsertCore(SqliteConnection connection, SqliteTransaction transaction, PackageRecord package, IReadOnlyList<ContributorRow> contributors)
+    {
         if (Scalar<long>(connection, transaction, "SELECT COUNT(*) FROM packages WHERE lower_id = $id AND lower_version = $version", ("$id", package.LowerId), ("$version", package.LowerVersion)) > 0)
         {
             return false;
@@ -180,12 +211,6 @@ internal sealed partial class RegistryDatabase
                 ("$since", row.Since?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)), ("$until", row.Until?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
         }
 
-        if (bumpVersion)
-        {
-            BumpVersion(connection, transaction);
-        }
-
-        transaction.Commit();
         return true;
     }
 
