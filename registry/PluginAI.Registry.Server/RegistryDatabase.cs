@@ -296,12 +296,23 @@ internal sealed partial class RegistryDatabase
         return ReadPackages(connection, $"SELECT {PackageColumns} FROM packages p WHERE p.lower_id = $id AND p.lower_version = $version", ("$id", lowerId), ("$version", lowerVersion)).FirstOrDefault();
     }
 
-    /// <summary>Every package, for the signed index, ordered by id and version.</summary>
-    public List<(string Id, string Version, string Sha256, bool Listed)> IndexEntries(out long version)
+    /// <summary>
+    /// Every package, for a newly signed index, ordered by id and version, with the index version to sign it under: a
+    /// version never signed before, so that two different signed payloads never share a version.
+    /// </summary>
+    public List<(string Id, string Version, string Sha256, bool Listed)> IndexForSigning(out long version)
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         version = Scalar<long>(connection, transaction, "SELECT value FROM index_state WHERE key = 'version'");
+        var signed = Scalar<long?>(connection, transaction, "SELECT value FROM index_state WHERE key = 'signed'") ?? -1;
+        if (version <= signed)
+        {
+            version = signed + 1;
+            NonQuery(connection, transaction, "UPDATE index_state SET value = $v WHERE key = 'version'", ("$v", version));
+        }
+
+        NonQuery(connection, transaction, "INSERT OR REPLACE INTO index_state (key, value) VALUES ('signed', $v)", ("$v", version));
         using var command = Command(connection, transaction, "SELECT id, version, sha256, listed FROM packages ORDER BY lower_id, pk");
         using var reader = command.ExecuteReader();
         var entries = new List<(string, string, string, bool)>();
@@ -310,6 +321,8 @@ internal sealed partial class RegistryDatabase
             entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3) != 0));
         }
 
+        reader.Close();
+        transaction.Commit();
         return entries;
     }
 

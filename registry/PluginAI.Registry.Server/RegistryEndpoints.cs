@@ -24,6 +24,9 @@ internal sealed class RegistryEndpoints(RegistryServerOptions options, PackageSt
 
     private readonly RegistryDatabase _db = store.Database;
 
+    /// <summary>The last signed index, served again while its version is current and it is younger than half its lifetime.</summary>
+    private (long Version, DateTimeOffset Issued, byte[] Signed)? _signedIndex;
+
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v3/index.json", ServiceIndexAsync);
@@ -643,9 +646,35 @@ internal sealed class RegistryEndpoints(RegistryServerOptions options, PackageSt
             return;
         }
 
-        var entries = _db.IndexEntries(out var version);
         var issued = options.TimeProvider.GetUtcNow();
         issued = new DateTimeOffset(issued.Ticks - (issued.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        byte[] signed;
+        await _db.WriteLock.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            if (_signedIndex is { } cached && cached.Version == _db.IndexVersion() && issued < cached.Issued + (options.IndexLifetime / 2))
+            {
+                signed = cached.Signed;
+            }
+            else
+            {
+                signed = SignIndex(sign, issued, out var version);
+                _signedIndex = (version, issued, signed);
+            }
+        }
+        finally
+        {
+            _db.WriteLock.Release();
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        await BytesAsync(context, signed, "application/json").ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the index payload under a version never signed before and signs it.</summary>
+    private byte[] SignIndex(Func<ReadOnlyMemory<byte>, byte[]> sign, DateTimeOffset issued, out long version)
+    {
+        var entries = _db.IndexForSigning(out version);
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -670,9 +699,7 @@ internal sealed class RegistryEndpoints(RegistryServerOptions options, PackageSt
             w.WriteEndObject();
         }
 
-        var signed = sign(buffer.WrittenMemory);
-        context.Response.Headers.CacheControl = "no-store";
-        await BytesAsync(context, signed, "application/json").ConfigureAwait(false);
+        return sign(buffer.WrittenMemory);
     }
 
     private async Task PackageEntryAsync(HttpContext context, string entry, string contentType)

@@ -305,6 +305,9 @@ public sealed class FeedTests
         Assert.Equal(now, first.GetProperty("issued").GetDateTimeOffset());
         Assert.Equal(now.AddDays(3), first.GetProperty("expires").GetDateTimeOffset());
         Assert.Equal(0, first.GetProperty("packages").GetArrayLength());
+        var again = await IndexAsync();
+        Assert.Single(payloads);
+        Assert.Equal(first.GetProperty("version").GetInt64(), again.GetProperty("version").GetInt64());
 
         var package = TestPackages.Build("Acme.Indexed", "1.0.0");
         await registry.PushOkAsync(package);
@@ -324,6 +327,11 @@ public sealed class FeedTests
         var third = await IndexAsync();
         Assert.True(third.GetProperty("version").GetInt64() > second.GetProperty("version").GetInt64());
         Assert.False(third.GetProperty("packages")[0].GetProperty("listed").GetBoolean());
+
+        await registry.RestartAsync();
+        var afterRestart = await IndexAsync();
+        Assert.True(afterRestart.GetProperty("version").GetInt64() > third.GetProperty("version").GetInt64());
+        Assert.Equal(4, payloads.Count);
     }
 
     [Fact]
