@@ -14,6 +14,7 @@ internal static class HostFactory
         {
             HomeDirectory = parse.GetValue(PluginAICommand.HomeOption),
             AllowUnsigned = parse.GetValue(PluginAICommand.AllowUnsignedOption),
+            RequireCertified = parse.GetValue(PluginAICommand.RequireCertifiedOption),
         };
         IHardwareProbe probe = parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
             ? StaticHardwareProbe.FromFile(file.FullName)

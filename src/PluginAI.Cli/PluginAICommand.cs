@@ -31,6 +31,12 @@ internal static class PluginAICommand
         Recursive = true,
     };
 
+    public static Option<bool> RequireCertifiedOption { get; } = new("--require-certified")
+    {
+        Description = "Refuse backends that no trusted certifier has certified for at least one device of this machine.",
+        Recursive = true,
+    };
+
     public static Option<bool> JsonOption() => new("--json") { Description = "Write machine-readable JSON instead of tables." };
 
     public static RootCommand Create(CliConsole console)
@@ -41,6 +47,7 @@ internal static class PluginAICommand
             HardwareProfileOption,
             VerboseOption,
             AllowUnsignedOption,
+            RequireCertifiedOption,
         };
         root.Subcommands.Add(DoctorCommand.Create(console));
         root.Subcommands.Add(PluginsCommand.Create(console));

@@ -15,7 +15,10 @@ using PluginAI.Manifest;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
 using PluginAI.Trust;
+using PluginAI.Trust.Certification;
 using PluginAI.Trust.Content;
+using PluginAI.Trust.Licensing;
+using PluginAI.Licensing;
 
 namespace PluginAI.Host;
 
@@ -242,6 +245,37 @@ public sealed class PluginHost : IAsyncDisposable
             : Path.Combine(folder, version);
     }
 
+    private IReadOnlyList<DeviceCertification> EvaluateCertification(PluginManifest manifest, string directory)
+    {
+        var records = new List<SignedEnvelope>();
+        try
+        {
+            records.AddRange(new CertificationStore(Paths.Home).Envelopes(manifest.Id));
+        }
+        catch (TrustException ex)
+        {
+            _logger.LogWarning("Cannot read the certification records of {PluginId}: {Reason}", manifest.Id, ex.Message);
+        }
+
+        for (var i = 0; i < manifest.Certifications.Count; i++)
+        {
+            try
+            {
+                records.Add(CertificationRecords.ToEnvelope(manifest.Certifications[i], $"{Path.Combine(directory, PluginManifest.FileName)}: certifications[{i}]"));
+            }
+            catch (TrustException ex)
+            {
+                _logger.LogWarning("Ignoring a certification record of {PluginId}: {Reason}", manifest.Id, ex.Message);
+            }
+        }
+
+        var now = (Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+        return CertificationEvaluator.Evaluate(manifest.Id, manifest.Version, records, Hardware, TrustPolicy, now);
+    }
+
+    private static TrustPolicy CopyRequiringCertification(TrustPolicy policy) =>
+        new(policy.Keys, policy.Path) { AllowUnsigned = policy.AllowUnsigned, RequireCertified = true };
+
     private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
     {
         var manifestPath = Path.Combine(folder, PluginManifest.FileName);
@@ -351,6 +385,39 @@ public sealed class PluginHost : IAsyncDisposable
             record.Trust = "bundled with PluginAI";
         }
 
+        if (manifest.Kinds.Contains(PluginKind.Backend))
+        {
+            record.Certifications = EvaluateCertification(manifest, record.Directory);
+            var policy = Options.RequireCertified && !TrustPolicy.RequireCertified ? CopyRequiringCertification(TrustPolicy) : TrustPolicy;
+            if (!CertificationEvaluator.IsAllowed(record.Certifications, policy))
+            {
+                record.Status = PluginStatus.Uncertified;
+                record.Reason = "certified backends are required (" + (Options.RequireCertified ? "--require-certified" : $"requireCertified in {TrustPolicy.Path}") + "): "
+                    + string.Join("; ", record.Certifications.Select(c => $"{c.Device}: {c.Reason}"));
+                return Add(record);
+            }
+        }
+
+        if (manifest.Licensing.Model != LicensingModel.Free)
+        {
+            try
+            {
+                var now = (Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
+                record.License = new LicenceEvaluator(Options.MachineIdentity).Evaluate(manifest, new LicenceStore(Paths.Home), TrustPolicy, now);
+            }
+            catch (TrustException ex)
+            {
+                record.License = new PluginLicense { Model = manifest.Licensing.Model, Status = PluginLicenseStatus.Invalid, Reason = ex.Message, Product = manifest.Licensing.ProductCode };
+            }
+
+            if (!record.License.IsUsable)
+            {
+                record.Status = PluginStatus.Unlicensed;
+                record.Reason = record.License.Reason ?? $"no usable licence for {manifest.Licensing.ProductCode}";
+                return Add(record);
+            }
+        }
+
         var entry = variant?.Entry ?? manifest.Entry;
         var entryFolder = variant?.Path is { } sub ? Path.Combine(folder, sub) : folder;
         var assemblyPath = Path.GetFullPath(Path.Combine(entryFolder, entry.Assembly));
@@ -377,11 +444,12 @@ public sealed class PluginHost : IAsyncDisposable
             var plugin = CreateEntryPoint(loader, entry, manifestPath);
             var dataDirectory = Path.Combine(Paths.Data, manifest.Id);
             Directory.CreateDirectory(dataDirectory);
-            var context = new PluginContext(manifest, entryFolder, dataDirectory, Hardware, record.Variant);
+            var context = new PluginContext(manifest, entryFolder, dataDirectory, Hardware, record.Variant) { License = record.License };
             var services = new ServiceCollection();
             services.AddSingleton(_loggerFactory);
             services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
             services.AddSingleton(context);
+            services.AddSingleton(record.License);
             services.AddSingleton(Hardware);
             plugin.ConfigureServices(services, context);
             provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

@@ -30,6 +30,18 @@ public sealed class PluginHostOptions
     /// </summary>
     public bool VerifyBundledPlugins { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether backends without a valid certification for at least one device of this
+    /// machine are refused (<c>--require-certified</c>); the trust policy's <c>requireCertified</c> counts too.
+    /// </summary>
+    public bool RequireCertified { get; set; }
+
+    /// <summary>Gets or sets the clock used for certification expiry and licences; <see langword="null"/> for the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Gets or sets how this machine is identified for licences bound to a machine; <see langword="null"/> for the real machine id.</summary>
+    public PluginAI.Trust.Licensing.MachineIdentity? MachineIdentity { get; set; }
+
     /// <summary>Gets or sets the trust policy; <see langword="null"/> reads <c>trust.json</c> from the home folder.</summary>
     public TrustPolicy? TrustPolicy { get; set; }
 }

@@ -1,5 +1,7 @@
 using PluginAI.Host.Compatibility;
+using PluginAI.Licensing;
 using PluginAI.Manifest;
+using PluginAI.Trust.Certification;
 
 namespace PluginAI.Host;
 
@@ -46,6 +48,12 @@ public sealed class PluginRecord
 
     /// <summary>Gets the name and key id of the trusted publisher that signed the plugin, or <see langword="null"/>.</summary>
     public string? Publisher { get; internal set; }
+
+    /// <summary>Gets, for a backend, whether it is certified on each device of this machine; empty for other kinds.</summary>
+    public IReadOnlyList<DeviceCertification> Certifications { get; internal set; } = [];
+
+    /// <summary>Gets the licence state of the plugin, as the plugin itself sees it through <see cref="PluginContext.License"/>.</summary>
+    public PluginLicense License { get; internal set; } = PluginLicense.Free;
 
     /// <summary>Gets the variant loaded, or <see langword="null"/> for the base build.</summary>
     public string? Variant { get; internal set; }

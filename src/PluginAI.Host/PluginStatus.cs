@@ -23,4 +23,10 @@ public enum PluginStatus
 
     /// <summary>Its signature or files could not be verified against the trust policy; <see cref="PluginRecord.Reason"/> says why.</summary>
     Untrusted,
+
+    /// <summary>A backend without a valid certification for this machine while the policy requires one.</summary>
+    Uncertified,
+
+    /// <summary>A paid or trial plugin without a usable licence (missing, expired, for another machine or product, or a clock set back).</summary>
+    Unlicensed,
 }

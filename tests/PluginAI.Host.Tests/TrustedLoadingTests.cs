@@ -1,6 +1,7 @@
 using PluginAI.Manifest;
 using PluginAI.Trust;
 using PluginAI.Trust.Content;
+using PluginAI.Trust.Licensing;
 
 namespace PluginAI.Host.Tests;
 
@@ -108,6 +109,43 @@ public sealed class TrustedLoadingTests : IDisposable
         Assert.Equal(PluginStatus.Loaded, record.Status);
         Assert.Equal("2.0.0", record.Manifest!.Version.ToString());
         Assert.Equal(current, record.Directory);
+    }
+
+    [Fact]
+    public async Task PaidPlugin_WithoutLicence_IsNotLoaded_AndWithOneItSeesItsLicence()
+    {
+        const string Licensing = "\"licensing\": { \"model\": \"paid\", \"productCode\": \"ACME-TAG\" }";
+        _home.AddPlugin("tagging", TestHome.Manifest("Test.Tagging", extra: Licensing));
+        using var vendor = SigningKey.Create("acme-vendor");
+        var policy = Policy(_publisher);
+        policy.Trust(vendor, KeyRole.Vendor);
+
+        await using (var unlicensed = await StartAsync(policy, allowUnsigned: true))
+        {
+            var record = Assert.Single(unlicensed.Plugins);
+            Assert.Equal(PluginStatus.Unlicensed, record.Status);
+            Assert.Contains("ACME-TAG", record.Reason, StringComparison.Ordinal);
+        }
+
+        var claims = new LicenceClaims
+        {
+            LicenceId = "acme-0001",
+            Licensee = "Example GmbH",
+            Product = "ACME-TAG",
+            Features = ["tagging"],
+            Issued = DateTimeOffset.UtcNow.AddDays(-1),
+            Expires = DateTimeOffset.UtcNow.AddDays(30),
+        };
+        var file = Path.Combine(_home.Root, "acme.licence.json");
+        await File.WriteAllBytesAsync(file, LicenceIssuer.Issue(vendor, claims).ToJson());
+        new LicenceStore(_home.Root).Add(file, policy);
+
+        await using var licensed = await StartAsync(policy, allowUnsigned: true);
+        var loaded = Assert.Single(licensed.Plugins);
+        Assert.Equal(PluginStatus.Loaded, loaded.Status);
+        Assert.Equal(PluginAI.Licensing.PluginLicenseStatus.Licensed, loaded.License.Status);
+        Assert.Equal("Example GmbH", loaded.License.Licensee);
+        Assert.True(loaded.License.HasFeature("tagging"));
     }
 
     public void Dispose()

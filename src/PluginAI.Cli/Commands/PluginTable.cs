@@ -23,6 +23,11 @@ internal static class PluginTable
                 PluginStatus.Loaded => plugin.Variant is null ? "compatible; base build loaded" : $"compatible; variant '{plugin.Variant}' loaded",
                 _ => plugin.Reason ?? string.Empty,
             };
+            if (plugin.Certifications.Count > 0)
+            {
+                why += Environment.NewLine + string.Join(Environment.NewLine, plugin.Certifications.Select(c => $"  {(c.Certified ? "certified" : "uncertified")} on {c.Device}: {c.Reason}"));
+            }
+
             if (details && plugin.Details.Count > 0)
             {
                 why += Environment.NewLine + string.Join(Environment.NewLine, plugin.Details.Select(d => "  " + d));

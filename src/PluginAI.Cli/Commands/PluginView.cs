@@ -13,6 +13,7 @@ internal sealed record PluginView(
     string? Variant,
     string? Trust,
     string? Publisher,
+    IReadOnlyList<PluginCertificationView> Certifications,
     string Source,
     string Directory,
     int FaultCount,
@@ -29,9 +30,13 @@ internal sealed record PluginView(
         record.Variant,
         record.Trust,
         record.Publisher,
+        [.. record.Certifications.Select(c => new PluginCertificationView(c.Device, c.Certified, c.Certifier, c.Expires, c.SuiteVersion, c.Reason))],
         record.Source,
         record.Directory,
         record.FaultCount,
         record.LastFault,
         record.Details);
 }
+
+/// <summary>The JSON shape of a backend's certification on one device.</summary>
+internal sealed record PluginCertificationView(string Device, bool Certified, string? Certifier, DateTimeOffset? Expires, string? SuiteVersion, string Reason);
