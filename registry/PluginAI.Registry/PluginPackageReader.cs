@@ -224,7 +224,13 @@ public sealed class PluginPackageReader : IDisposable
             var declared = manifest?.Files.FirstOrDefault(f => f.Path == e.Path)?.Size ?? Limits.MaxEntryBytes;
             return new PackageContentEntry(e.Path, e.Length, () => OpenEntry(e, Math.Min(declared, Limits.MaxEntryBytes)));
         });
-        return PluginContentSource.FromEntries(System.IO.Path.GetFileName(PackagePath), ManifestBytes, SignatureBytes, entries);
+        ReadOnlyMemory<byte>? signature = default;
+        if (SignatureBytes is not null)
+        {
+            signature = SignatureBytes;
+        }
+
+        return PluginContentSource.FromEntries(System.IO.Path.GetFileName(PackagePath), ManifestBytes, signature, entries);
     }
 
     /// <summary>Verifies the publisher signature and every file's size and SHA-256 through <see cref="PluginContentVerifier"/>, and refuses extra entries at the package root.</summary>
