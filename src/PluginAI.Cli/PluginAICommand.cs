@@ -62,6 +62,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(KeysCommand.Create(console));
         root.Subcommands.Add(PackCommand.CreatePack(console));
         root.Subcommands.Add(PackCommand.CreateSign(console));
+        root.Subcommands.Add(LicenseCommand.Create(console));
         return root;
     }
 

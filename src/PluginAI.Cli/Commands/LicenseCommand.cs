@@ -1,0 +1,256 @@
+using System.CommandLine;
+using System.Globalization;
+using PluginAI.Host;
+using PluginAI.Trust;
+using PluginAI.Trust.Licensing;
+using Spectre.Console;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary><c>pluginai license</c>: licences of paid plugins, checked offline.</summary>
+internal static class LicenseCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("license", "Add, list and remove licences of paid plugins; vendors issue them with 'license issue'.");
+        command.Subcommands.Add(CreateAdd(console));
+        command.Subcommands.Add(CreateList(console));
+        command.Subcommands.Add(CreateRemove(console));
+        command.Subcommands.Add(CreateMachine(console));
+        command.Subcommands.Add(CreateIssue(console));
+        return command;
+    }
+
+    private static Command CreateAdd(CliConsole console)
+    {
+        var file = new Argument<FileInfo>("licence") { Description = "The licence file from the vendor (*.licence.json)." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("add", "Check a licence's signature against the trusted vendor keys and install it.") { file, json };
+        command.SetAction(parse =>
+        {
+            var paths = Paths(parse);
+            var policy = TrustPolicy.Load(paths.TrustPolicyFile);
+            var stored = new LicenceStore(paths.Home).Add(parse.GetValue(file)!.FullName, policy);
+            var claims = stored.Claims!;
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { file = stored.Path, claims.LicenceId, claims.Licensee, claims.Product, claims.Features, claims.Issued, claims.Expires, kind = claims.Kind.ToString().ToLowerInvariant(), machineBound = claims.Machine is not null });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"Installed licence [bold]{claims.LicenceId}[/] for [bold]{claims.Product}[/], licensed to {claims.Licensee}, {(claims.Expires is { } e ? "valid until " + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "perpetual")}{(claims.Machine is null ? string.Empty : ", bound to this machine")}.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateList(CliConsole console)
+    {
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("list", "List installed licences.") { json };
+        command.SetAction(parse =>
+        {
+            var paths = Paths(parse);
+            var policy = TrustPolicy.Load(paths.TrustPolicyFile);
+            var licences = new LicenceStore(paths.Home).List().Select(l => Describe(l, policy)).ToList();
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, licences);
+                return 0;
+            }
+
+            var table = new Table().RoundedBorder().Title("[bold]Licences[/]");
+            foreach (var heading in new[] { "Licence", "Product", "Licensee", "Features", "Expires", "Machine", "Signature" })
+            {
+                table.AddColumn(heading);
+            }
+
+            foreach (var l in licences)
+            {
+                table.AddRow(
+                    new Text(l.LicenceId ?? Path.GetFileName(l.File)),
+                    new Text(l.Product ?? "-"),
+                    new Text(l.Licensee ?? "-"),
+                    new Text(l.Features.Count == 0 ? "-" : string.Join(", ", l.Features)),
+                    new Markup(l.Expires is { } e ? (e < DateTimeOffset.UtcNow ? $"[red]{e:yyyy-MM-dd} (expired)[/]" : $"{e:yyyy-MM-dd}") : "perpetual"),
+                    new Text(l.MachineBound ? "bound" : "any"),
+                    new Markup(l.Problem is null ? $"[green]{Markup.Escape(l.SignedBy ?? "valid")}[/]" : $"[red]{Markup.Escape(l.Problem)}[/]"));
+            }
+
+            if (licences.Count == 0)
+            {
+                table.AddRow(new Text("(none)"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text("add one with 'pluginai license add <file>'"));
+            }
+
+            console.Console.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateRemove(CliConsole console)
+    {
+        var id = new Argument<string>("licence-id") { Description = "The licence id, as 'license list' shows it." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("remove", "Remove an installed licence.") { id, json };
+        command.SetAction(parse =>
+        {
+            var licenceId = parse.GetValue(id)!;
+            if (!new LicenceStore(Paths(parse).Home).Remove(licenceId))
+            {
+                throw new CliException($"No licence '{licenceId}' is installed; 'pluginai license list' shows the installed ones.");
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { removed = licenceId });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"Removed licence [bold]{licenceId}[/].");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateMachine(CliConsole console)
+    {
+        var product = new Option<string>("--product") { Description = "The product code of the plugin to license.", Required = true };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("machine", "Print this machine's binding for a product (a salted hash, never the machine id itself), to send to the vendor.") { product, json };
+        command.SetAction(parse =>
+        {
+            var productCode = parse.GetValue(product)!;
+            var binding = MachineBinding.Create(MachineIdentity.System.GetMachineId(), productCode);
+            var text = $"{binding.Salt}:{binding.Hash}";
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { product = productCode, binding.Salt, binding.Hash, machine = text });
+            }
+            else
+            {
+                console.Out.WriteLine(text);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateIssue(CliConsole console)
+    {
+        var key = new Option<string>("--key") { Description = "The vendor key that signs the licence: a name from 'pluginai keys new' or a *.key.json file.", Required = true };
+        var licensee = new Option<string>("--licensee") { Description = "Who the licence is for.", Required = true };
+        var product = new Option<string>("--product") { Description = "The product code, as in the plugin manifest's licensing.productCode.", Required = true };
+        var features = new Option<string?>("--features") { Description = "Licensed features, comma-separated." };
+        var expires = new Option<string?>("--expires") { Description = "Expiry date (yyyy-MM-dd, end of that day UTC). Default: perpetual." };
+        var days = new Option<int?>("--days") { Description = "Valid for this many days from now, instead of --expires." };
+        var trial = new Option<bool>("--trial") { Description = "Issue a trial licence." };
+        var machine = new Option<string?>("--machine") { Description = "Bind to one machine: the salt:hash the customer got from 'pluginai license machine --product ...'." };
+        var licenceId = new Option<string?>("--id") { Description = "The licence id. Default: the product and a random suffix." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the licence. Default: <id>.licence.json in the current folder." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("issue", "For vendors: issue a signed licence file.")
+        {
+            key, licensee, product, features, expires, days, trial, machine, licenceId, output, json,
+        };
+        command.SetAction(parse =>
+        {
+            var paths = Paths(parse);
+            using var signingKey = KeysCommand.LoadPrivateKey(paths, parse.GetValue(key)!);
+            var now = DateTimeOffset.UtcNow;
+            DateTimeOffset? expiry = null;
+            if (parse.GetValue(expires) is { } expiresText)
+            {
+                if (!DateTimeOffset.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day))
+                {
+                    throw new CliException($"--expires '{expiresText}': expected a date as yyyy-MM-dd.");
+                }
+
+                expiry = day.AddDays(1).AddTicks(-1);
+            }
+            else if (parse.GetValue(days) is { } dayCount)
+            {
+                expiry = dayCount > 0 ? now.AddDays(dayCount) : throw new CliException($"--days {dayCount}: expected a positive number of days.");
+            }
+
+            if (parse.GetValue(trial) && expiry is null)
+            {
+                throw new CliException("--trial needs --expires or --days: a trial licence must end.");
+            }
+
+            MachineBinding? binding = null;
+            if (parse.GetValue(machine) is { } machineText)
+            {
+                var parts = machineText.Split(':');
+                if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length != 64)
+                {
+                    throw new CliException($"--machine '{machineText}': expected salt:hash as printed by 'pluginai license machine --product ...' on the customer's machine.");
+                }
+
+                binding = new MachineBinding(parts[0], parts[1].ToLowerInvariant());
+            }
+
+            var productCode = parse.GetValue(product)!;
+            var id = parse.GetValue(licenceId) ?? $"{productCode}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
+            if (!LicenceClaims.IsValidLicenceId(id))
+            {
+                throw new CliException($"--id '{id}': use letters, digits, '.', '_' and '-'.");
+            }
+
+            var claims = new LicenceClaims
+            {
+                LicenceId = id,
+                Licensee = parse.GetValue(licensee)!,
+                Product = productCode,
+                Features = parse.GetValue(features)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+                Issued = now,
+                Expires = expiry,
+                Kind = parse.GetValue(trial) ? LicenceKind.Trial : LicenceKind.Full,
+                Machine = binding,
+            };
+            var path = parse.GetValue(output)?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), id + LicenceStore.FileExtension);
+            AtomicFile.WriteAllBytes(path, LicenceIssuer.Issue(signingKey, claims).ToJson());
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { file = path, claims.LicenceId, claims.Licensee, claims.Product, claims.Features, claims.Expires, signedBy = signingKey.KeyId });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"Issued licence [bold]{id}[/] for {productCode} to {claims.Licensee}, signed by {signingKey.Name} ({signingKey.KeyId}) -> {path}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static LicenceView Describe(StoredLicence licence, TrustPolicy policy)
+    {
+        string? problem = licence.Error;
+        string? signer = null;
+        if (problem is null)
+        {
+            try
+            {
+                var (_, _, key) = LicenceStore.Read(licence.Path, policy);
+                signer = $"{key.Name} ({key.KeyId})";
+            }
+            catch (TrustException ex)
+            {
+                problem = ex.Message;
+            }
+        }
+
+        var c = licence.Claims;
+        return new LicenceView(licence.Path, c?.LicenceId, c?.Product, c?.Licensee, c?.Features ?? [], c?.Issued, c?.Expires, c?.Kind.ToString().ToLowerInvariant(), c?.Machine is not null, signer, problem);
+    }
+
+    private static PluginAIPaths Paths(ParseResult parse) => new(parse.GetValue(PluginAICommand.HomeOption));
+
+    private sealed record LicenceView(string File, string? LicenceId, string? Product, string? Licensee, IReadOnlyList<string> Features, DateTimeOffset? Issued, DateTimeOffset? Expires, string? Kind, bool MachineBound, string? SignedBy, string? Problem);
+}
