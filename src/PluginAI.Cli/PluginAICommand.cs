@@ -63,6 +63,8 @@ internal static class PluginAICommand
         root.Subcommands.Add(PackCommand.CreatePack(console));
         root.Subcommands.Add(PackCommand.CreateSign(console));
         root.Subcommands.Add(LicenseCommand.Create(console));
+        root.Subcommands.Add(SourcesCommand.Create(console));
+        root.Subcommands.Add(RegistryCommand.Create(console));
         return root;
     }
 

@@ -1,15 +1,27 @@
 using System.CommandLine;
+using PluginAI.Registry;
+using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
 
-/// <summary><c>pluginai plugins</c>: manage installed plugins.</summary>
+/// <summary><c>pluginai plugins</c>: find, install, update, remove and list plugins.</summary>
 internal static class PluginsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var command = new Command("plugins", "List and manage installed plugins.");
+        var command = new Command("plugins", "Find plugins in the package sources, install, update and remove them, and list what is installed.");
+        command.Subcommands.Add(CreateList(console));
+        command.Subcommands.Add(CreateSearch(console));
+        command.Subcommands.Add(CreateInstall(console));
+        command.Subcommands.Add(CreateUpdate(console));
+        command.Subcommands.Add(CreateRemove(console));
+        return command;
+    }
+
+    private static Command CreateList(CliConsole console)
+    {
         var json = PluginAICommand.JsonOption();
-        var list = new Command("list", "List installed plugins with their status.") { json };
+        var list = new Command("list", "List discovered plugins with their status, signature and, for backends, certification per device.") { json };
         list.SetAction(async (parse, cancellationToken) =>
         {
             await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
@@ -24,7 +36,199 @@ internal static class PluginsCommand
 
             return 0;
         });
-        command.Subcommands.Add(list);
+        return list;
+    }
+
+    private static Command CreateSearch(CliConsole console)
+    {
+        var term = new Argument<string?>("term") { Description = "Words to look for in ids, descriptions and tags; empty lists everything.", Arity = ArgumentArity.ZeroOrOne };
+        var kind = new Option<PluginKind?>("--kind") { Description = "Only plugins of this kind: backend, preprocessor, postprocessor or retriever." };
+        var compatible = new Option<bool>("--compatible") { Description = "Only plugins that fit this host and this machine." };
+        var certified = new Option<bool>("--certified") { Description = "Only plugins certified for this machine's devices." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("search", "Search the package sources for plugins.") { term, kind, compatible, certified, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = RegistryFactory.Paths(parse);
+            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
+            var client = RegistryFactory.Client(paths);
+            var response = await Busy(console, parse.GetValue(json), "Searching the package sources…", () => client.SearchAsync(parse.GetValue(term), parse.GetValue(kind), parse.GetValue(compatible), parse.GetValue(certified), hardware, cancellationToken)).ConfigureAwait(false);
+            foreach (var warning in response.Warnings)
+            {
+                console.Error.WriteLine($"warning: {warning}");
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, response.Results);
+                return 0;
+            }
+
+            var table = new Table().RoundedBorder().Title("[bold]Plugins found[/]");
+            foreach (var heading in new[] { "Plugin", "Version", "Kinds", "Fits this machine", "Certified", "Source", "Description" })
+            {
+                table.AddColumn(heading);
+            }
+
+            foreach (var r in response.Results)
+            {
+                table.AddRow(
+                    new Text(r.Id),
+                    new Text(r.Version),
+                    new Text(string.Join(", ", r.Kinds.Select(k => k.ToString().ToLowerInvariant()))),
+                    new Markup(r.Compatible switch
+                    {
+                        true => "[green]yes[/]",
+                        false => $"[yellow]no[/]: {Markup.Escape(string.Join("; ", r.Problems))}",
+                        null => "[grey]unknown[/]",
+                    }),
+                    new Text(r.Certified.ToString().ToLowerInvariant()),
+                    new Text(r.Source),
+                    new Text(r.Description ?? string.Empty));
+            }
+
+            if (response.Results.Count == 0)
+            {
+                table.AddRow(new Text("(none)"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text("no plugin matched; 'pluginai sources list' shows where PluginAI looked"));
+            }
+
+            console.Console.Write(table);
+            return 0;
+        });
         return command;
+    }
+
+    private static Command CreateInstall(CliConsole console)
+    {
+        var id = new Argument<string>("plugin") { Description = "The plugin id, optionally with a version or range: Acme.Upper, Acme.Upper@1.2.0, Acme.Upper@[1.0,2.0). Or a .nupkg file." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("install", "Install the newest version that fits this host and machine, with the build (variant) that fits best; the choice is explained.") { id, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = RegistryFactory.Paths(parse);
+            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
+            var client = RegistryFactory.Client(paths);
+            var installer = RegistryFactory.Installer(parse, paths, client);
+            var target = parse.GetValue(id)!;
+            InstallResult result;
+            if (target.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase) && File.Exists(target))
+            {
+                result = await Busy(console, parse.GetValue(json), $"Installing {Path.GetFileName(target)}…", () => installer.InstallPackageFileAsync(Path.GetFullPath(target), hardware, null, cancellationToken)).ConfigureAwait(false);
+            }
+            else
+            {
+                var (pluginId, versions) = Split(target);
+                result = await Busy(console, parse.GetValue(json), $"Installing {pluginId}…", () => installer.InstallAsync(pluginId, versions, hardware, cancellationToken)).ConfigureAwait(false);
+            }
+
+            Report(console, parse.GetValue(json), result.Plugin, result.PreviousVersion, result.Verification.Summary, result.Explanation, "Installed");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateUpdate(CliConsole console)
+    {
+        var id = new Argument<string?>("plugin") { Description = "The plugin id; without one, every installed plugin is updated.", Arity = ArgumentArity.ZeroOrOne };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("update", "Update installed plugins to the newest version that fits; a failed update leaves the installed version working.") { id, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = RegistryFactory.Paths(parse);
+            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
+            var client = RegistryFactory.Client(paths);
+            var installer = RegistryFactory.Installer(parse, paths, client);
+            var ids = parse.GetValue(id) is { } one ? [one] : installer.List().Select(p => p.Id).ToList();
+            var results = new List<object>();
+            var failures = 0;
+            foreach (var pluginId in ids)
+            {
+                try
+                {
+                    var update = await Busy(console, parse.GetValue(json), $"Updating {pluginId}…", () => installer.UpdateAsync(pluginId, hardware, cancellationToken)).ConfigureAwait(false);
+                    results.Add(new { id = pluginId, update.Updated, version = update.InstalledVersion, update.Explanation });
+                    if (!parse.GetValue(json))
+                    {
+                        console.Console.MarkupLineInterpolated($"{pluginId}: {(update.Updated ? $"updated to {update.InstalledVersion}" : $"{update.InstalledVersion} is the newest version that fits")}");
+                        foreach (var line in update.Explanation)
+                        {
+                            console.Console.MarkupLineInterpolated($"  [grey]{line}[/]");
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is RegistryException or PluginAI.Trust.TrustException or IOException)
+                {
+                    failures++;
+                    results.Add(new { id = pluginId, updated = false, error = ex.Message });
+                    console.Error.WriteLine($"error: {pluginId}: {ex.Message} (the installed version is unchanged)");
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, results);
+            }
+            else if (ids.Count == 0)
+            {
+                console.Console.MarkupLine("No plugins are installed from a registry.");
+            }
+
+            return failures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command CreateRemove(CliConsole console)
+    {
+        var id = new Argument<string>("plugin") { Description = "The plugin id." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("remove", "Remove an installed plugin (its data folder is kept).") { id, json };
+        command.SetAction(parse =>
+        {
+            var paths = RegistryFactory.Paths(parse);
+            var installer = RegistryFactory.Installer(parse, paths, RegistryFactory.Client(paths));
+            var pluginId = parse.GetValue(id)!;
+            if (!installer.Remove(pluginId))
+            {
+                throw new CliException($"'{pluginId}' is not installed in {paths.Plugins}; 'pluginai plugins list' shows what is.");
+            }
+
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { removed = pluginId });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"Removed [bold]{pluginId}[/]; its data in {Path.Combine(paths.Data, pluginId)} is kept.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Task<T> Busy<T>(CliConsole console, bool json, string text, Func<Task<T>> work) =>
+        json ? work() : console.Console.Status().StartAsync(text, _ => work());
+
+    private static (string Id, string? Versions) Split(string target)
+    {
+        var at = target.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? (target, null) : (target[..at], target[(at + 1)..]);
+    }
+
+    private static void Report(CliConsole console, bool json, InstalledPlugin plugin, string? previous, string verification, IReadOnlyList<string> explanation, string verb)
+    {
+        if (json)
+        {
+            JsonOutput.Write(console.Out, new { plugin.Id, plugin.Version, plugin.Variant, plugin.Source, publisher = plugin.PublisherName, plugin.PublisherKeyId, previousVersion = previous, plugin.Directory, verification, explanation });
+            return;
+        }
+
+        console.Console.MarkupLineInterpolated($"{verb} [bold]{plugin.Id} {plugin.Version}[/] ({plugin.Variant ?? "base build"}) from {plugin.Source}{(previous is null ? string.Empty : $", replacing {previous}")}");
+        console.Console.MarkupLineInterpolated($"  [green]{verification}[/]");
+        foreach (var line in explanation)
+        {
+            console.Console.MarkupLineInterpolated($"  [grey]{line}[/]");
+        }
     }
 }
