@@ -13,8 +13,8 @@ namespace PluginAI.Testing;
 /// <para>
 /// Chat tests run when the loaded model reports <see cref="ModelCapabilities.Chat"/>, embedding tests when it reports
 /// <see cref="ModelCapabilities.Embeddings"/>, and the determinism test when it reports
-/// <see cref="ModelCapabilities.SeedDeterminism"/>; for the others the test passes without checking anything
-/// model-specific, so keep the capabilities truthful.
+/// <see cref="ModelCapabilities.SeedDeterminism"/> (which also makes the streaming and concurrency tests compare answers
+/// exactly); for the others the test passes without checking anything model-specific, so keep the capabilities truthful.
 /// </para>
 /// <para>
 /// One model is loaded for the whole class (xunit creates the class per test, so the model lives in a fixture you
@@ -242,6 +242,67 @@ public abstract class BackendConformanceTests : IAsyncLifetime
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"GetStreamingResponseAsync blocked for {watch.Elapsed} before returning the stream");
     }
 
+    /// <summary>A chat call or stream whose token is already cancelled throws <see cref="OperationCanceledException"/> without producing anything.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Chat_CancelledBeforeStart_ThrowsWithoutProducingAnything()
+    {
+        if (Model.ChatClient is not { } chat)
+        {
+            return;
+        }
+
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var received = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in chat.GetStreamingResponseAsync(CreatePrompt(), CreateChatOptions(), cts.Token))
+            {
+                received++;
+            }
+        });
+        Assert.Equal(0, received);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => chat.GetResponseAsync(CreatePrompt(), CreateChatOptions(), cts.Token));
+    }
+
+    /// <summary>
+    /// Concurrent requests on one model all complete, streamed and not, and with <see cref="ModelCapabilities.SeedDeterminism"/>
+    /// give the answer the same request gets alone: a backend that runs one sequence at a time queues callers.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Chat_ConcurrentRequests_AreSafe()
+    {
+        if (Model.ChatClient is not { } chat)
+        {
+            return;
+        }
+
+        var alone = await chat.GetResponseAsync(CreatePrompt(), CreateChatOptions());
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            if (i % 2 == 0)
+            {
+                return (await chat.GetResponseAsync(CreatePrompt(), CreateChatOptions())).Text;
+            }
+
+            var text = new System.Text.StringBuilder();
+            await foreach (var update in chat.GetStreamingResponseAsync(CreatePrompt(), CreateChatOptions()))
+            {
+                text.Append(update.Text);
+            }
+
+            return text.ToString();
+        })));
+
+        Assert.All(answers, a => Assert.False(string.IsNullOrEmpty(a), "a concurrent request got no text"));
+        if (Model.Metadata.Capabilities.HasFlag(ModelCapabilities.SeedDeterminism))
+        {
+            Assert.All(answers, a => Assert.Equal(alone.Text, a));
+        }
+    }
+
     /// <summary>The chat client describes its provider, as Microsoft.Extensions.AI clients do.</summary>
     [Fact]
     public void Chat_GetService_ReturnsClientMetadata()
@@ -316,6 +377,20 @@ public abstract class BackendConformanceTests : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => embedder.GenerateAsync(["cancelled"], cancellationToken: cts.Token));
+    }
+
+    /// <summary>An empty batch gives an empty result, not an error.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Embeddings_EmptyBatch_GivesNoEmbeddings()
+    {
+        if (Model.EmbeddingGenerator is not { } embedder)
+        {
+            return;
+        }
+
+        var embeddings = await embedder.GenerateAsync([]);
+        Assert.Empty(embeddings);
     }
 
     private sealed class ToleranceComparer(float tolerance) : IEqualityComparer<float>

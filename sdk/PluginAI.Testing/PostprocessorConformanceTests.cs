@@ -13,8 +13,10 @@ namespace PluginAI.Testing;
 /// </summary>
 /// <remarks>
 /// The suite checks what every host relies on: the stream is returned without being enumerated, updates without text
-/// pass through, all text held back is released when the input ends, cancellation stops an endless stream promptly, and
-/// one instance serves concurrent streams independently.
+/// pass through, all text held back is released when the input ends, other contents and the finish reason keep their
+/// place behind the text before them, text streams on before the input ends, an error of the input propagates as it is,
+/// cancellation (before the first update or in the middle of an endless stream) ends the stream promptly, and one
+/// instance serves concurrent streams independently.
 /// </remarks>
 public abstract class PostprocessorConformanceTests
 {
@@ -106,6 +108,135 @@ public abstract class PostprocessorConformanceTests
         }
     }
 
+    /// <summary>
+    /// Updates of other content types, and the contents and finish reason an update carries besides its text, are kept
+    /// and never overtake the text that came before them; the finish reason and usage of the last update arrive last.
+    /// </summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Process_KeepsOtherContentsAndTheFinishReasonInOrder()
+    {
+        var parts = UnchangedText;
+        var input = new List<ChatResponseUpdate>();
+        var textBefore = new Dictionary<string, string>(StringComparer.Ordinal);
+        var expectedMarkers = new List<string>();
+        for (var i = 0; i < parts.Count - 1; i++)
+        {
+            input.Add(new ChatResponseUpdate(ChatRole.Assistant, parts[i]));
+            var marker = $"application/x-pluginai-conformance-{i}";
+            textBefore[marker] = string.Concat(parts.Take(i + 1));
+            expectedMarkers.Add(marker);
+            input.Add(new ChatResponseUpdate(ChatRole.Assistant, [new DataContent(new byte[] { (byte)i }, marker)]));
+        }
+
+        var fullText = string.Concat(parts);
+        input.Add(new ChatResponseUpdate(ChatRole.Assistant, [new TextContent(parts[^1]), new UsageContent(new UsageDetails { OutputTokenCount = 42 })])
+        {
+            FinishReason = ChatFinishReason.Stop,
+        });
+
+        var output = new List<ChatResponseUpdate>();
+        await foreach (var update in CreatePostprocessor().ProcessAsync(Stream([.. input]), CreateContext()))
+        {
+            output.Add(update);
+        }
+
+        Assert.Equal(fullText, string.Concat(output.Select(u => u.Text)));
+        var seen = new StringBuilder();
+        var markers = new List<string>();
+        foreach (var update in output)
+        {
+            seen.Append(update.Text);
+            foreach (var data in update.Contents.OfType<DataContent>())
+            {
+                Assert.True(textBefore.TryGetValue(data.MediaType, out var before), $"an update carried content that was not in the input: {data.MediaType}");
+                Assert.True(seen.ToString().StartsWith(before, StringComparison.Ordinal), $"{data.MediaType} came after '{seen}', ahead of text that preceded it: '{before}'");
+                markers.Add(data.MediaType);
+            }
+        }
+
+        Assert.Equal(expectedMarkers, markers);
+        var usage = Assert.Single(output.SelectMany(u => u.Contents).OfType<UsageContent>());
+        Assert.Equal(42, usage.Details.OutputTokenCount);
+        Assert.Equal(ChatFinishReason.Stop, output[^1].FinishReason);
+        Assert.Contains(output[^1].Contents, c => c is UsageContent);
+    }
+
+    /// <summary>Text streams on while the input is still open: the postprocessor does not wait for the input to end.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Process_YieldsTextBeforeTheInputEnds()
+    {
+        var inputEnds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstText = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var text = new StringBuilder();
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var update in CreatePostprocessor().ProcessAsync(OpenEnded(UnchangedText, inputEnds.Task), CreateContext()))
+            {
+                lock (text)
+                {
+                    text.Append(update.Text);
+                }
+
+                if (!string.IsNullOrEmpty(update.Text))
+                {
+                    firstText.TrySetResult();
+                }
+            }
+        });
+
+        var streamed = await Task.WhenAny(firstText.Task, consumer, Task.Delay(ConformanceSuite.CancellationGrace)) == firstText.Task;
+        string early;
+        lock (text)
+        {
+            early = text.ToString();
+        }
+
+        inputEnds.TrySetResult();
+        await consumer.WaitAsync(ConformanceSuite.CancellationGrace);
+        Assert.True(streamed, $"no text came out within {ConformanceSuite.CancellationGrace.TotalSeconds:0} s while the input was still open after {UnchangedText.Count} updates");
+        Assert.StartsWith(early, string.Concat(UnchangedText), StringComparison.Ordinal);
+        Assert.Equal(string.Concat(UnchangedText), text.ToString());
+    }
+
+    /// <summary>An exception thrown by the input stream reaches the consumer as it is, neither swallowed nor wrapped.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Process_InputThatThrows_PropagatesTheException()
+    {
+        var failure = new InvalidOperationException("the model failed in the middle of its answer (conformance)");
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            await foreach (var update in CreatePostprocessor().ProcessAsync(Failing(UnchangedText, failure), CreateContext()))
+            {
+                _ = update;
+            }
+        });
+        Assert.NotNull(error);
+        Assert.Same(failure, error);
+    }
+
+    /// <summary>A stream whose token is cancelled before the first update ends with <see cref="OperationCanceledException"/> and passes nothing on.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Process_CancelledBeforeTheFirstUpdate_PassesNothingOn()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var received = 0;
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in CreatePostprocessor().ProcessAsync(Endless(), CreateContext(), cts.Token))
+            {
+                received++;
+            }
+        });
+        Assert.Equal(0, received);
+        Assert.True(watch.Elapsed < ConformanceSuite.CancellationGrace, $"the cancelled stream ran {watch.Elapsed}");
+    }
+
     private static async IAsyncEnumerable<ChatResponseUpdate> Source(Action onRead)
     {
         onRead();
@@ -120,6 +251,28 @@ public abstract class PostprocessorConformanceTests
             await Task.Yield();
             yield return update;
         }
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> OpenEnded(IReadOnlyList<string> parts, Task end)
+    {
+        foreach (var part in parts)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, part);
+        }
+
+        await end.ConfigureAwait(false);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> Failing(IReadOnlyList<string> parts, Exception failure)
+    {
+        foreach (var part in parts)
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, part);
+        }
+
+        throw failure;
     }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Endless([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -4,8 +4,22 @@ namespace PluginAI.Backends;
 
 /// <summary>A model a backend has loaded, exposed through Microsoft.Extensions.AI.</summary>
 /// <remarks>
-/// The clients are safe to use from several threads unless <see cref="ModelMetadata"/> says otherwise; a backend
-/// that runs one sequence at a time queues callers. Disposing the model invalidates its clients.
+/// <para>
+/// The clients are safe to use from several threads at once; a backend that runs one sequence at a time queues callers
+/// rather than failing them, and concurrent requests get the answers they would get one after another. Disposing the
+/// model invalidates its clients.
+/// </para>
+/// <para>
+/// The clients observe their cancellation tokens: a call whose token is already cancelled throws
+/// <see cref="OperationCanceledException"/> without producing anything, and a stream cancelled while it runs ends
+/// promptly with that exception. Asking for a stream returns at once; the work happens while it is enumerated. A stream
+/// yields its text in order: with <see cref="ModelCapabilities.SeedDeterminism"/> the text of its updates, concatenated,
+/// is the text of the non-streaming answer for the same request.
+/// </para>
+/// <para>
+/// The embedding generator returns one embedding per input, in input order, each of
+/// <see cref="ModelMetadata.EmbeddingDimensions"/> values; an empty batch gives an empty result.
+/// </para>
 /// </remarks>
 public interface ILoadedModel : IAsyncDisposable
 {

@@ -8,7 +8,18 @@ namespace PluginAI.Processing;
 /// The host chains postprocessors by composition: the output stream of one is the input stream of the next, in
 /// <see cref="PostprocessorMetadata.Order"/>. A postprocessor must keep the order of the text it passes on, may hold
 /// text back while it decides (a redactor waits for the end of a word), and must emit everything it holds back when
-/// its input ends. It observes the cancellation token between updates.
+/// its input ends. Text it has decided about is passed on without waiting for the input to end, so the answer keeps
+/// streaming.
+/// </para>
+/// <para>
+/// Updates without text, and what an update with text carries besides its text (other contents such as usage, and its
+/// finish reason), are passed on, never dropped and never ahead of the text that came before them in the input; so the
+/// finish reason and usage of the input's last update arrive on the output's last update.
+/// </para>
+/// <para>
+/// It observes the cancellation token between updates, the first included: a cancelled stream ends with
+/// <see cref="OperationCanceledException"/> even when its input ignores the token. An exception thrown by the input
+/// stream propagates to the consumer as it is, neither swallowed nor wrapped in another exception.
 /// </para>
 /// <para>
 /// Implementations are registered as singletons; one instance serves several streams at once, so per-stream state

@@ -13,6 +13,11 @@ namespace PluginAI.Processing;
 /// Implementations are registered as singletons and must be safe to call from several threads at once. They throw
 /// <see cref="PluginException"/> for input they recognise but cannot process (a corrupt PDF, say), naming the file.
 /// </para>
+/// <para>
+/// A call whose cancellation token is cancelled either throws <see cref="OperationCanceledException"/> or, when it has
+/// nothing to do, returns its input unchanged; it never returns work done after cancellation, and never throws another
+/// exception because of it.
+/// </para>
 /// </remarks>
 public interface IPreprocessor
 {

@@ -9,9 +9,13 @@ namespace PluginAI.Processing;
 /// such as a redactor waiting for the end of an e-mail address or a citation check waiting for a closing bracket.
 /// </summary>
 /// <remarks>
-/// The base keeps the order of the stream, passes updates without text through at once, stops promptly when the stream
-/// is cancelled, and copies the response, message and model ids of the updates it rewrites. Derived classes implement
-/// <see cref="Release"/> only. Per-stream state lives in the enumerator, so one instance serves many streams at once.
+/// The base keeps the order of the stream, stops promptly when the stream is cancelled, lets an exception from its input
+/// propagate as it is, and copies the response, message and model ids of the updates it rewrites. Updates without text
+/// pass through at once when no text is held back; otherwise they wait until the text that came before them has been
+/// released, so they never overtake it. What an update with text carries besides its text (other contents such as usage,
+/// and its finish reason) is passed on the same way, in an update of its own, so the finish reason and usage of the last
+/// update arrive last. Derived classes implement <see cref="Release"/> only. Per-stream state lives in the enumerator, so
+/// one instance serves many streams at once.
 /// </remarks>
 public abstract class TextStreamPostprocessor : IPostprocessor
 {
@@ -24,28 +28,59 @@ public abstract class TextStreamPostprocessor : IPostprocessor
         ArgumentNullException.ThrowIfNull(updates);
         ArgumentNullException.ThrowIfNull(context);
         var pending = new StringBuilder();
+
+        // Updates (or the non-text parts of updates) held until the text received before them has been released,
+        // each with the number of characters received before it.
+        var waiting = new Queue<(long Position, ChatResponseUpdate Update)>();
+        long received = 0;
         ChatResponseUpdate? last = null;
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             // The source may ignore the token; a stream must still stop promptly when its consumer cancels.
             cancellationToken.ThrowIfCancellationRequested();
-            if (string.IsNullOrEmpty(update.Text))
+            var text = update.Text;
+            if (string.IsNullOrEmpty(text))
             {
-                yield return update;
+                if (pending.Length == 0)
+                {
+                    yield return update;
+                }
+                else
+                {
+                    waiting.Enqueue((received, update));
+                }
+
                 continue;
             }
 
             last = update;
-            pending.Append(update.Text);
+            pending.Append(text);
+            received += text.Length;
+            if (WithoutText(update) is { } rest)
+            {
+                waiting.Enqueue((received, rest));
+            }
+
             if (Release(pending, context, final: false) is { Length: > 0 } ready)
             {
                 yield return Copy(update, ready);
             }
+
+            var released = received - pending.Length;
+            while (waiting.Count > 0 && waiting.Peek().Position <= released)
+            {
+                yield return waiting.Dequeue().Update;
+            }
         }
 
-        if (last is not null && Release(pending, context, final: true) is { Length: > 0 } rest)
+        if (last is not null && Release(pending, context, final: true) is { Length: > 0 } tail)
         {
-            yield return Copy(last, rest);
+            yield return Copy(last, tail);
+        }
+
+        while (waiting.Count > 0)
+        {
+            yield return waiting.Dequeue().Update;
         }
     }
 
@@ -68,10 +103,32 @@ public abstract class TextStreamPostprocessor : IPostprocessor
 
     private static ChatResponseUpdate Copy(ChatResponseUpdate source, string text) => new(source.Role ?? ChatRole.Assistant, text)
     {
+        AuthorName = source.AuthorName,
         ResponseId = source.ResponseId,
         MessageId = source.MessageId,
         ModelId = source.ModelId,
         CreatedAt = source.CreatedAt,
         ConversationId = source.ConversationId,
     };
+
+    private static ChatResponseUpdate? WithoutText(ChatResponseUpdate source)
+    {
+        List<AIContent> others = [.. source.Contents.Where(c => c is not TextContent)];
+        if (others.Count == 0 && source.FinishReason is null && source.AdditionalProperties is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        return new ChatResponseUpdate(source.Role ?? ChatRole.Assistant, others)
+        {
+            AuthorName = source.AuthorName,
+            ResponseId = source.ResponseId,
+            MessageId = source.MessageId,
+            ModelId = source.ModelId,
+            CreatedAt = source.CreatedAt,
+            ConversationId = source.ConversationId,
+            FinishReason = source.FinishReason,
+            AdditionalProperties = source.AdditionalProperties,
+        };
+    }
 }

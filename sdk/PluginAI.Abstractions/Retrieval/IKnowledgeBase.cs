@@ -6,6 +6,13 @@ namespace PluginAI.Retrieval;
 /// <remarks>
 /// Writes are transactional per document: after a crash a document is either wholly present in its old or its new form.
 /// Searches may run concurrently with each other and with writes.
+/// <para>
+/// A search returns at most <see cref="RetrievalQuery.Top"/> passages, best first (by descending
+/// <see cref="RetrievedPassage.Score"/>), and only passages of documents that match the query's
+/// <see cref="RetrievalQuery.PathGlob"/> and <see cref="RetrievalQuery.MediaTypes"/>. A call whose cancellation token is
+/// already cancelled throws <see cref="OperationCanceledException"/>. After the knowledge base is disposed its members
+/// throw <see cref="ObjectDisposedException"/>; disposing it again does nothing.
+/// </para>
 /// </remarks>
 public interface IKnowledgeBase : IAsyncDisposable
 {
