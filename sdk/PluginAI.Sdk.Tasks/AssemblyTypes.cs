@@ -14,7 +14,7 @@ internal static class AssemblyTypes
     /// <exception cref="BadImageFormatException">The file is not a .NET assembly.</exception>
     public static Dictionary<string, TypeAttributes> Read(string path)
     {
-        using var stream = File.OpenRead(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var pe = new PEReader(stream);
         if (!pe.HasMetadata)
         {

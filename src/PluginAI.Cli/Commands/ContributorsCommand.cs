@@ -1,3 +1,4 @@
+using PluginAI.Manifest;
 using System.CommandLine;
 using System.Globalization;
 using PluginAI.Contributors;
@@ -26,7 +27,7 @@ internal static class ContributorsCommand
                     analysis.Since,
                     analysis.Until,
                     weights = analysis.Weights,
-                    analysis.History.CommitsRead,
+                    analysis.History!.CommitsRead,
                     analysis.History.BotCommits,
                     analysis.History.IsShallow,
                     contributors = analysis.Scores.Select(s => new { s.Statistics.Id, s.Statistics.Name, s.Statistics.CodeCommits, s.Statistics.DocCommits, s.Statistics.Issues, s.Statistics.CodeLinesAdded, s.Statistics.CodeLinesRemoved, s.Statistics.DocLinesAdded, s.Statistics.DocLinesRemoved, s.RawScore, s.Share }),
@@ -56,7 +57,7 @@ internal static class ContributorsCommand
             }
 
             console.Console.Write(table);
-            console.Console.MarkupLineInterpolated($"{analysis.History.CommitsRead} commits read, {analysis.History.BotCommits} by bots left out.");
+            console.Console.MarkupLineInterpolated($"{analysis.History!.CommitsRead} commits read, {analysis.History.BotCommits} by bots left out.");
             return 0;
         });
 
@@ -65,6 +66,8 @@ internal static class ContributorsCommand
         var amount = new Option<decimal>("--amount") { Description = "The amount to split, for example 10000.", Required = true };
         var currency = new Option<string>("--currency") { Description = "The ISO 4217 currency code, for example EUR.", Required = true };
         var reportJson = PluginAICommand.JsonOption();
+        var plugin = new Option<string?>("--plugin") { Description = "Split by the statistics recorded in a plugin's package (installed, or the newest in the package sources) instead of reading a repository; Acme.Upper or Acme.Upper@1.2.0." };
+        report.Options.Add(plugin);
         report.Options.Add(amount);
         report.Options.Add(currency);
         report.Options.Add(reportJson);
@@ -76,7 +79,9 @@ internal static class ContributorsCommand
                 throw new CliException($"--currency '{parse.GetValue(currency)}' is not a three-letter ISO 4217 code such as EUR");
             }
 
-            var analysis = await AnalyseAsync(parse, reportOptions, console, cancellationToken).ConfigureAwait(false);
+            var analysis = parse.GetValue(plugin) is { } pluginSpec
+                ? await FromPluginAsync(parse, pluginSpec, cancellationToken).ConfigureAwait(false)
+                : await AnalyseAsync(parse, reportOptions, console, cancellationToken).ConfigureAwait(false);
             var decimals = AmountSplitter.MinorUnitDecimals(code);
             var parts = AmountSplitter.Split(parse.GetValue(amount), decimals, analysis.Scores);
             var format = "F" + decimals.ToString(CultureInfo.InvariantCulture);
@@ -112,6 +117,55 @@ internal static class ContributorsCommand
         return command;
     }
 
+    private static async Task<Analysis> FromPluginAsync(ParseResult parse, string spec, CancellationToken cancellationToken)
+    {
+        var at = spec.IndexOf('@', StringComparison.Ordinal);
+        var id = at < 0 ? spec : spec[..at];
+        var version = at < 0 ? null : spec[(at + 1)..];
+        var paths = RegistryFactory.Paths(parse);
+        var client = RegistryFactory.Client(paths);
+        PluginManifest? manifest = null;
+        string? where = null;
+        var installed = RegistryFactory.Installer(parse, paths, client).Find(id);
+        if (installed is not null && (version is null || installed.Version == version))
+        {
+            var read = await ManifestReader.ReadFileAsync(Path.Combine(installed.Directory, PluginManifest.FileName), cancellationToken).ConfigureAwait(false);
+            manifest = read.Manifest;
+            where = $"installed in {installed.Directory}";
+        }
+
+        if (manifest is null)
+        {
+            var candidates = await client.GetCandidatesAsync(id, cancellationToken).ConfigureAwait(false);
+            var candidate = candidates
+                .Where(c => version is null || c.Version.ToNormalizedString() == version || c.Version.ToString() == version)
+                .OrderByDescending(c => c.Version)
+                .FirstOrDefault();
+            if (candidate is null)
+            {
+                throw new CliException(candidates.Count == 0
+                    ? $"Unknown plugin '{id}': it is not installed and no package source has it ('pluginai sources list' shows where PluginAI looked)."
+                    : $"Plugin '{id}' has no version {version}; available: {string.Join(", ", candidates.Select(c => c.Version.ToNormalizedString()).Distinct())}.");
+            }
+
+            manifest = candidate.Manifest;
+            where = $"package {candidate}";
+        }
+
+        var section = manifest.Contributors ?? throw new CliException($"{id} {manifest.Version} ({where}) has no contributor statistics; they are recorded when the plugin is packed ('pluginai pack --contributors <repo>' or dotnet pack inside its git repository).");
+        var weights = new ContributionWeights(section.CodeWeight, section.IssuesWeight, section.DocsWeight);
+        var scores = section.Entries.Select(e => new ContributorScore(
+            new ContributorStatistics { Id = e.Id, Name = e.Name ?? e.Id, CodeCommits = e.CodeCommits, DocCommits = e.DocCommits, Issues = e.Issues },
+            (weights.Code * e.CodeCommits) + (weights.Issues * e.Issues) + (weights.Docs * e.DocCommits),
+            e.Share)).ToList();
+        if (scores.Count == 0)
+        {
+            throw new CliException($"{id} {manifest.Version} ({where}) records no contributors.");
+        }
+
+        return new Analysis(section.Since, section.Until, weights, null, scores);
+    }
+
     private static async Task<Analysis> AnalyseAsync(ParseResult parse, AnalysisOptions options, CliConsole console, CancellationToken cancellationToken)
     {
         var since = ParseDate(parse.GetValue(options.Since), "--since", endOfDay: false);
@@ -120,7 +174,7 @@ internal static class ContributorsCommand
         var weights = weightsText is null ? ContributionWeights.Default : ContributionWeights.Parse(weightsText);
         var settings = new ContributorStatisticsOptions { Since = since, Until = until };
 
-        var repository = parse.GetValue(options.Repository)!;
+        var repository = parse.GetValue(options.Repository) ?? throw new CliException("Name the git repository to read, for example 'pluginai contributors stats .'.");
         var history = await new GitHistoryReader(settings).ReadAsync(repository.FullName, cancellationToken).ConfigureAwait(false);
         if (history.IsShallow)
         {
@@ -169,7 +223,7 @@ internal static class ContributorsCommand
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Analysis(DateTimeOffset? Since, DateTimeOffset? Until, ContributionWeights Weights, ContributorHistory History, IReadOnlyList<ContributorScore> Scores);
+    private sealed record Analysis(DateTimeOffset? Since, DateTimeOffset? Until, ContributionWeights Weights, ContributorHistory? History, IReadOnlyList<ContributorScore> Scores);
 
     /// <summary>The argument and options <c>stats</c> and <c>report</c> share, created once per command.</summary>
     private sealed class AnalysisOptions
@@ -185,7 +239,7 @@ internal static class ContributorsCommand
             command.Options.Add(Svg);
         }
 
-        public Argument<DirectoryInfo> Repository { get; } = new("repo") { Description = "A folder in the git repository to read." };
+        public Argument<DirectoryInfo?> Repository { get; } = new("repo") { Description = "A folder in the git repository to read.", Arity = ArgumentArity.ZeroOrOne };
 
         public Option<string?> Since { get; } = new("--since") { Description = "Count from this date (yyyy-MM-dd or ISO 8601; commits by committer date)." };
 

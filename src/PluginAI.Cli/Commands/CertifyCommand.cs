@@ -1,0 +1,230 @@
+using System.CommandLine;
+using System.Globalization;
+using PluginAI.Backends;
+using PluginAI.Hardware;
+using PluginAI.Host;
+using PluginAI.Host.Compatibility;
+using PluginAI.Host.Hardware;
+using PluginAI.Host.Models;
+using PluginAI.Manifest;
+using PluginAI.Registry;
+using PluginAI.Testing;
+using PluginAI.Trust;
+using PluginAI.Trust.Certification;
+using Spectre.Console;
+
+namespace PluginAI.Cli.Commands;
+
+/// <summary><c>pluginai certify</c>: run the backend conformance suite on this machine and sign a certification record.</summary>
+internal static class CertifyCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var package = new Argument<FileSystemInfo>("package") { Description = "The backend's .nupkg, or a plugin folder." };
+        var model = new Option<FileInfo>("--model") { Description = "A small model file the backend loads, used by the suite.", Required = true };
+        var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "Where to write the report and the record. Default: the current folder." };
+        var key = new Option<string?>("--key") { Description = "The certifier key that signs the record: a name from 'pluginai keys new' or a *.key.json file. Without it only the report is written." };
+        var certifier = new Option<string?>("--certifier") { Description = "The certifier's name in the record, such as nvidia. Default: the key's name." };
+        var devices = new Option<string[]>("--device") { Description = "A certified device: vendor, or vendor=pciid[,pciid] (such as nvidia=10de:2335). Repeatable. Default: this machine's accelerators, or the CPU.", AllowMultipleArgumentsPerToken = true };
+        var drivers = new Option<string?>("--drivers") { Description = "The driver versions the record covers, as a range such as [550,). Default: any." };
+        var versions = new Option<string?>("--versions") { Description = "The plugin versions the record covers, as a range. Default: exactly the version tested." };
+        var expires = new Option<string?>("--expires") { Description = "When the record expires (yyyy-MM-dd). Default: one year from now." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("certify", "Run the backend conformance suite on this machine, write the report, and with --key sign a certification record for the devices it ran on.")
+        {
+            package, model, output, key, certifier, devices, drivers, versions, expires, json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var paths = RegistryFactory.Paths(parse);
+            var policy = TrustPolicy.Load(paths.TrustPolicyFile);
+            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
+            var modelFile = parse.GetValue(model)!;
+            if (!modelFile.Exists)
+            {
+                throw new CliException($"--model {modelFile.FullName}: file not found.");
+            }
+
+            var outputDirectory = parse.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory();
+            Directory.CreateDirectory(outputDirectory);
+            using var signingKey = parse.GetValue(key) is { } keyName ? KeysCommand.LoadPrivateKey(paths, keyName) : null;
+            var scratch = Path.Combine(Path.GetTempPath(), "pluginai-certify", Guid.NewGuid().ToString("N"));
+            try
+            {
+                var pluginFolder = PreparePlugin(parse.GetValue(package)!, scratch, policy, hardware, parse.GetValue(PluginAICommand.AllowUnsignedOption), cancellationToken);
+                var options = new PluginHostOptions
+                {
+                    HomeDirectory = Path.Combine(scratch, "home"),
+                    IncludeBundledPlugins = false,
+                    AllowUnsigned = true,
+                    TrustPolicy = policy,
+                };
+                options.AdditionalPluginDirectories.Add(Path.GetDirectoryName(pluginFolder)!);
+                await using var host = await PluginHost.StartAsync(options, new StaticHardwareProbe(hardware), null, cancellationToken).ConfigureAwait(false);
+                var record = host.Plugins.FirstOrDefault(p => p.Directory == pluginFolder) ?? host.Plugins.FirstOrDefault()
+                    ?? throw new CliException($"{pluginFolder}: no plugin was found there.");
+                if (record.Status != PluginStatus.Loaded)
+                {
+                    throw new CliException($"{record.Id} did not load on this machine: {record.Reason}");
+                }
+
+                var manifest = record.Manifest!;
+                var backend = host.GetBackends().FirstOrDefault() ?? throw new CliException($"{manifest.Id} is not a backend; certification covers inference backends.");
+                var (_, _, plan) = ModelLoader.Plan(host, modelFile.FullName);
+                var request = new ModelLoadRequest { ModelPath = modelFile.FullName, Plan = plan, CacheDirectory = host.Paths.Cache, Capabilities = ModelCapabilities.Chat | ModelCapabilities.Embeddings };
+                var runOptions = new ConformanceRunOptions { PluginId = manifest.Id, PluginVersion = manifest.Version.ToString(), Hardware = hardware };
+                var report = await RunAsync(console, parse.GetValue(json), backend, request, runOptions, cancellationToken).ConfigureAwait(false);
+                var reportJson = report.ToJson();
+                var reportPath = Path.Combine(outputDirectory, $"{manifest.Id}.{manifest.Version}.conformance.json");
+                AtomicFile.WriteAllBytes(reportPath, reportJson);
+                if (!report.AllPassed)
+                {
+                    var failures = report.Tests.Where(t => t.Outcome == ConformanceOutcome.Failed).Select(t => $"{t.Name}: {t.Message}");
+                    throw new CliException($"{manifest.Id} {manifest.Version} failed the conformance suite {report.SuiteVersion} ({report.Failed} of {report.Tests.Count} tests); report: {reportPath}{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failures)}");
+                }
+
+                string? recordPath = null;
+                if (signingKey is not null)
+                {
+                    var claims = new CertificationClaims
+                    {
+                        Certifier = parse.GetValue(certifier) ?? signingKey.Name,
+                        PluginId = manifest.Id,
+                        Versions = parse.GetValue(versions) is { } range ? ParseRange(range, "--versions") : VersionRange.Parse($"[{manifest.Version}]"),
+                        Devices = Devices(parse.GetValue(devices) ?? [], parse.GetValue(drivers) is { } d ? ParseRange(d, "--drivers") : null, hardware),
+                        SuiteVersion = report.SuiteVersion,
+                        Expires = ParseExpiry(parse.GetValue(expires)),
+                    };
+                    var envelope = CertificationIssuer.Issue(signingKey, claims, reportJson);
+                    recordPath = Path.Combine(outputDirectory, $"{manifest.Id}.{manifest.Version}.{claims.Certifier}.certification.json");
+                    AtomicFile.WriteAllBytes(recordPath, envelope.ToJson());
+                }
+
+                if (parse.GetValue(json))
+                {
+                    JsonOutput.Write(console.Out, new { plugin = manifest.Id, version = manifest.Version.ToString(), report = reportPath, reportSha256 = report.Sha256, report.Passed, report.Failed, report.Skipped, record = recordPath });
+                }
+                else
+                {
+                    console.Console.MarkupLineInterpolated($"[green]{manifest.Id} {manifest.Version} passed the conformance suite {report.SuiteVersion}[/] ({report.Passed} passed, {report.Skipped} skipped) -> {reportPath}");
+                    if (recordPath is null)
+                    {
+                        console.Console.MarkupLineInterpolated($"  report SHA-256 {report.Sha256}; sign a record with --key <certifier key>");
+                    }
+                    else
+                    {
+                        console.Console.MarkupLineInterpolated($"  certification record signed by {signingKey!.Name} ({signingKey.KeyId}) -> {recordPath}; users add it with 'pluginai certifications add'");
+                    }
+                }
+
+                return 0;
+            }
+            finally
+            {
+                try
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        });
+        return command;
+    }
+
+    private static string PreparePlugin(FileSystemInfo input, string scratch, TrustPolicy policy, HardwareProfile hardware, bool allowUnsigned, CancellationToken cancellationToken)
+    {
+        if (input is DirectoryInfo directory)
+        {
+            return directory.Exists ? directory.FullName : throw new CliException($"{directory.FullName}: folder not found.");
+        }
+
+        if (!input.Exists)
+        {
+            throw new CliException($"{input.FullName}: package not found.");
+        }
+
+        using var reader = PluginPackageReader.Open(input.FullName);
+        reader.Verify(policy, allowUnsigned, cancellationToken).EnsureAccepted();
+        var fit = CompatibilityChecker.Check(reader.Manifest, hardware).Decisions.FirstOrDefault(d => d.Fits)
+            ?? throw new CliException($"{reader.Manifest.Id} {reader.Manifest.Version} has no build that fits this machine.");
+        var variant = reader.Manifest.Variants.FirstOrDefault(v => v.Name == fit.Build)?.Name;
+        var target = Path.Combine(scratch, "plugins", reader.Manifest.Id);
+        SafePackageExtractor.Extract(reader, target, variant, cancellationToken);
+        return target;
+    }
+
+    private static async Task<ConformanceReport> RunAsync(CliConsole console, bool json, IInferenceBackend backend, ModelLoadRequest request, ConformanceRunOptions options, CancellationToken cancellationToken)
+    {
+        if (json)
+        {
+            return await ConformanceRunner.RunBackendAsync(backend, request, options, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var progress = new Progress<ConformanceTestResult>(r =>
+        {
+            var outcome = r.Outcome switch
+            {
+                ConformanceOutcome.Passed => "[green]passed[/]",
+                ConformanceOutcome.Failed => "[red]failed[/]",
+                _ => "[grey]skipped[/]",
+            };
+            var message = r.Message is null || r.Outcome == ConformanceOutcome.Passed ? string.Empty : ": " + r.Message;
+            console.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {outcome} {Markup.Escape(r.Name)} ({r.Duration.TotalMilliseconds:0} ms){Markup.Escape(message)}"));
+        });
+        console.Console.MarkupLineInterpolated($"Running the backend conformance suite {ConformanceSuite.Version} on {backend.Metadata.Name}…");
+        return await ConformanceRunner.RunBackendAsync(backend, request, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<CertificationDevice> Devices(string[] specs, VersionRange? drivers, HardwareProfile hardware)
+    {
+        if (specs.Length == 0)
+        {
+            var accelerators = hardware.Accelerators
+                .Select(a => new CertificationDevice { Vendor = a.Vendor, PciIds = a.PciId is { } id ? [id] : [], Drivers = drivers, Name = a.Name })
+                .ToList();
+            return accelerators.Count > 0 ? accelerators : [new CertificationDevice { Vendor = CertificationDevice.CpuVendor, Drivers = drivers, Name = hardware.Cpu.ModelName }];
+        }
+
+        return [.. specs.Select(spec =>
+        {
+            var parts = spec.Split('=', 2);
+            if (parts[0].Length == 0)
+            {
+                throw new CliException($"--device '{spec}': expected vendor or vendor=pciid[,pciid], such as nvidia=10de:2335.");
+            }
+
+            return new CertificationDevice
+            {
+                Vendor = parts[0].ToLowerInvariant(),
+                PciIds = parts.Length > 1 ? parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+                Drivers = drivers,
+            };
+        })];
+    }
+
+    private static VersionRange ParseRange(string text, string option)
+    {
+        try
+        {
+            return VersionRange.Parse(text);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException($"{option} '{text}': {ex.Message}");
+        }
+    }
+
+    private static DateTimeOffset ParseExpiry(string? text)
+    {
+        if (text is null)
+        {
+            return DateTimeOffset.UtcNow.AddYears(1);
+        }
+
+        return DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day)
+            ? day.AddDays(1).AddTicks(-1)
+            : throw new CliException($"--expires '{text}': expected a date as yyyy-MM-dd.");
+    }
+}
