@@ -7,7 +7,9 @@ using PluginAI.Hardware;
 using PluginAI.Host;
 using PluginAI.Host.Compatibility;
 using PluginAI.Trust;
+using PluginAI.Trust.Certification;
 using PluginAI.Trust.Content;
+using PluginAI.Trust.Index;
 
 namespace PluginAI.Registry;
 
@@ -26,7 +28,14 @@ public sealed record PluginInstallerOptions
     /// <summary>Gets the host's plugin API version; <see langword="null"/> for <see cref="PluginApi.Version"/>.</summary>
     public Manifest.SemanticVersion? HostApiVersion { get; init; }
 
-    /// <summary>Gets the clock for receipts.</summary>
+    /// <summary>
+    /// Gets a value indicating whether installs and updates from a source are refused unless the source publishes a
+    /// signed index (<c>--require-signed-index</c>): local folder feeds and feeds without <c>/pluginai/v1/index.json</c>
+    /// are then refused. A package file installed by path is not from a source and is not affected.
+    /// </summary>
+    public bool RequireSignedIndex { get; init; }
+
+    /// <summary>Gets the clock for receipts, index freshness and certification expiry.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
 
@@ -125,8 +134,14 @@ public sealed class PluginInstaller
     /// <param name="hardware">This machine.</param>
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>What was installed.</returns>
-    /// <exception cref="RegistryException">No version fits, the download failed, or the package is unsafe or does not match its manifest.</exception>
-    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match.</exception>
+    /// <remarks>
+    /// When the source publishes a signed index, the index is accepted through <c>&lt;home&gt;/index-state.json</c>
+    /// (trusted registry key, not expired, not older than one already accepted) and the downloaded package must have the
+    /// SHA-256 the index gives for it. Certification records the source serves for the plugin are added to
+    /// <c>&lt;home&gt;/certifications</c> when they verify.
+    /// </remarks>
+    /// <exception cref="RegistryException">No version fits, the download failed, the source has no signed index and <see cref="PluginInstallerOptions.RequireSignedIndex"/> is set, or the package is unsafe or does not match its manifest.</exception>
+    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match; or the source's index is untrusted, expired, rolled back, or does not vouch for the package's bytes.</exception>
     public async Task<InstallResult> InstallAsync(string id, string? versions, HardwareProfile hardware, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -137,8 +152,7 @@ public sealed class PluginInstaller
             throw new RegistryException($"Cannot install {id}{(versions is null ? string.Empty : " " + versions)}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", resolution.Explanation)}");
         }
 
-        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
-        return InstallPackage(package, candidate.SourceName, hardware, resolution.Explanation, cancellationToken);
+        return await InstallCandidateAsync(candidate, hardware, resolution.Explanation, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Installs a package file, such as one built with <c>pluginai pack</c>.</summary>
@@ -154,7 +168,8 @@ public sealed class PluginInstaller
         ArgumentException.ThrowIfNullOrEmpty(packagePath);
         ArgumentNullException.ThrowIfNull(hardware);
         var full = Path.GetFullPath(packagePath);
-        return Task.FromResult(InstallPackage(full, sourceName ?? full, hardware, [], cancellationToken));
+        using var _ = AcquireLock();
+        return Task.FromResult(InstallPackage(full, sourceName ?? full, hardware, [], LoadPolicy(), [], cancellationToken));
     }
 
     /// <summary>Installs the newest version that fits, when it is newer than the installed one.</summary>
@@ -162,7 +177,9 @@ public sealed class PluginInstaller
     /// <param name="hardware">This machine.</param>
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>Whether it was updated, and why.</returns>
+    /// <remarks>The new version is checked against its source's signed index as <see cref="InstallAsync"/> does.</remarks>
     /// <exception cref="RegistryException">The plugin is not installed, or the new version failed to install (the installed one still works).</exception>
+    /// <exception cref="TrustException">The new version or its source's index failed a trust check (the installed one still works).</exception>
     public async Task<UpdateResult> UpdateAsync(string id, HardwareProfile hardware, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -174,9 +191,8 @@ public sealed class PluginInstaller
             return new UpdateResult(false, installed.Version, null, [.. resolution.Explanation, $"{id}: up to date: {why}"]);
         }
 
-        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
-        var result = InstallPackage(package, candidate.SourceName, hardware, resolution.Explanation, cancellationToken);
-        return new UpdateResult(true, installed.Version, result, resolution.Explanation);
+        var result = await InstallCandidateAsync(candidate, hardware, resolution.Explanation, cancellationToken).ConfigureAwait(false);
+        return new UpdateResult(true, installed.Version, result, result.Explanation);
     }
 
     /// <summary>Removes a plugin: its folder is renamed into <c>.trash</c> at once, then deleted.</summary>
@@ -246,13 +262,80 @@ public sealed class PluginInstaller
         }
     }
 
-    private InstallResult InstallPackage(string packagePath, string sourceName, HardwareProfile hardware, IReadOnlyList<string> explanation, CancellationToken cancellationToken)
+    private async Task<InstallResult> InstallCandidateAsync(PluginPackageCandidate candidate, HardwareProfile hardware, IReadOnlyList<string> explanation, CancellationToken cancellationToken)
     {
+        var label = $"{candidate.Id} {candidate.Version.ToNormalizedString()}";
+        var policy = LoadPolicy();
+        var lines = new List<string>(explanation);
+
+        // The index is read and accepted before anything is downloaded, so a stale or rolled-back registry serves nothing.
+        var download = await _client.GetSignedIndexAsync(candidate, cancellationToken).ConfigureAwait(false);
+        var certifications = await _client.GetCertificationsAsync(candidate, cancellationToken).ConfigureAwait(false);
         using var _ = AcquireLock();
+        var statePath = Path.Combine(_paths.Home, RegistryIndexState.FileName);
+        var state = RegistryIndexState.Load(statePath);
+        RegistryIndex? index = null;
+        if (download is null)
+        {
+            var why = candidate.LocalPath is not null ? "a local folder feed" : "the feed publishes none";
+            if (_options.RequireSignedIndex)
+            {
+                throw new RegistryException($"Cannot install {label} from source '{candidate.SourceName}': it has no signed index ({why}) and a signed index is required (--require-signed-index)");
+            }
+
+            var sourceKey = candidate.NuGetSource.Source;
+            if (state.Records.TryGetValue(sourceKey, out var seen))
+            {
+                throw new TrustException($"Cannot install {label} from source '{candidate.SourceName}' ({sourceKey}): it published a signed index before (version {seen.Version} of {seen.Registry}, accepted {seen.Accepted.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}) and now serves none; a registry does not drop its index, refusing the source's packages");
+            }
+
+            lines.Add($"source '{candidate.SourceName}': no signed index ({why}); the package is checked against its publisher signature only");
+        }
+        else
+        {
+            try
+            {
+                index = state.Accept(download.SourceKey, download.Envelope, policy, _options.TimeProvider.GetUtcNow());
+            }
+            catch (TrustException ex)
+            {
+                throw new TrustException($"Cannot install {label} from source '{candidate.SourceName}': its signed index was refused: {ex.Message}", ex);
+            }
+
+            var signer = policy.Find(download.Envelope.KeyId);
+            lines.Add($"source '{candidate.SourceName}': signed index of {index.Registry} version {index.Version} accepted (signed by {signer?.Name ?? download.Envelope.KeyId}, expires {index.Expires.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})");
+        }
+
+        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
+        if (index is not null)
+        {
+            RegistryIndexEntry entry;
+            await using (var stream = File.OpenRead(package))
+            {
+                try
+                {
+                    entry = index.VerifyPackage(candidate.Id, candidate.Version.ToNormalizedString(), stream, $"{label} from source '{candidate.SourceName}' ({Path.GetFileName(package)})");
+                }
+                catch (TrustException)
+                {
+                    File.Delete(package);
+                    throw;
+                }
+            }
+
+            lines.Add($"  {label}: SHA-256 {entry.Sha256} matches the index");
+        }
+
+        return InstallPackage(package, candidate.SourceName, hardware, lines, policy, certifications, cancellationToken);
+    }
+
+    private TrustPolicy LoadPolicy() => _options.TrustPolicy ?? TrustPolicy.Load(Path.Combine(_paths.Home, TrustPolicy.FileName));
+
+    private InstallResult InstallPackage(string packagePath, string sourceName, HardwareProfile hardware, IReadOnlyList<string> explanation, TrustPolicy policy, IReadOnlyList<SignedEnvelope> sourceCertifications, CancellationToken cancellationToken)
+    {
         CleanLeftovers();
         using var reader = PluginPackageReader.Open(packagePath, _options.Limits);
         var manifest = reader.Manifest;
-        var policy = _options.TrustPolicy ?? TrustPolicy.Load(Path.Combine(_paths.Home, TrustPolicy.FileName));
         var verification = reader.Verify(policy, _options.AllowUnsigned, cancellationToken).EnsureAccepted();
 
         // The verified manifest decides the build, with the host's own rules.
@@ -262,12 +345,13 @@ public sealed class PluginInstaller
             throw new RegistryException($"{Path.GetFileName(packagePath)}: {manifest.Id} {manifest.Version} does not fit this host and machine: {string.Join("; ", report.Problems)}");
         }
 
-        var lines = explanation.Count > 0 ? explanation : [$"{manifest.Version} ({sourceName}): chosen", .. PluginResolver.ExplainBuilds(manifest, report)];
+        List<string> lines = explanation.Count > 0 ? [.. explanation] : [$"{manifest.Version} ({sourceName}): chosen", .. PluginResolver.ExplainBuilds(manifest, report)];
         var version = NuGetVersion.Parse(manifest.Version.ToString()).ToNormalizedString();
         var staging = Path.Combine(StagingDirectory, $"{manifest.Id}-{Guid.NewGuid():N}");
         try
         {
             SafePackageExtractor.Extract(reader, staging, report.SelectedVariant, cancellationToken);
+            lines.AddRange(StoreCertifications(manifest, sourceName, sourceCertifications, hardware, policy));
             var receipt = new InstallReceipt(manifest.Id, version, sourceName, report.SelectedVariant, Sha256(packagePath), _options.TimeProvider.GetUtcNow(), verification.Publisher?.KeyId, verification.Publisher?.Name, lines);
             AtomicFile.WriteAllBytes(Path.Combine(staging, InstallReceipt.FileName), JsonSerializer.SerializeToUtf8Bytes(receipt, InstallReceipt.JsonOptions));
             cancellationToken.ThrowIfCancellationRequested();
@@ -282,6 +366,40 @@ public sealed class PluginInstaller
                 DeleteDirectory(staging);
             }
         }
+    }
+
+    /// <summary>Adds the records the source serves for the plugin to the local store when they verify, and explains the certification on this machine.</summary>
+    private List<string> StoreCertifications(Manifest.PluginManifest manifest, string sourceName, IReadOnlyList<SignedEnvelope> records, HardwareProfile hardware, TrustPolicy policy)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        var store = new CertificationStore(_paths.Home);
+        var result = new List<string>();
+        foreach (var record in records)
+        {
+            var where = $"certification record from source '{sourceName}' (key {record.KeyId})";
+            try
+            {
+                var payload = CertificationPayload.Parse(record.Payload.Span, where);
+                if (!string.Equals(payload.PluginId, manifest.Id, StringComparison.OrdinalIgnoreCase))
+                {
+                    result.Add($"{where}: not stored: it is for {payload.PluginId}, not {manifest.Id}");
+                    continue;
+                }
+
+                var stored = store.Add(record, policy, now, where);
+                result.Add($"{where}: stored as {stored.Path}");
+            }
+            catch (TrustException ex)
+            {
+                result.Add($"{ex.Message} Not stored.");
+            }
+        }
+
+        var verdict = new TrustedCertificationCheck(_paths.Home, policy, _options.TimeProvider).Evaluate(manifest, hardware, []);
+        result.Add(verdict.Status == CertificationStatus.Unknown
+            ? "certification: no records"
+            : $"certification: {(verdict.Status == CertificationStatus.Certified ? "certified" : "not certified")} on this machine: {verdict.Reason}");
+        return result;
     }
 
     private string? Switch(string id, string version, string staging)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using NuGet.Common;
@@ -8,6 +9,7 @@ using NuGet.Versioning;
 using PluginAI.Hardware;
 using PluginAI.Host.Compatibility;
 using PluginAI.Manifest;
+using PluginAI.Trust;
 
 namespace PluginAI.Registry;
 
@@ -52,14 +54,26 @@ public sealed class PluginPackageCandidate
 /// <param name="Kinds">The kinds of work the plugin does.</param>
 /// <param name="Compatible">Whether that version runs on this host and machine; <see langword="null"/> when the source serves no manifests to tell.</param>
 /// <param name="Problems">Why it does not run here, in plain words; empty when it does or when unknown.</param>
-/// <param name="Certified">Whether it is certified for this machine.</param>
+/// <param name="Certified">Whether a valid record of a trusted certifier covers that version on a device of this machine.</param>
 /// <param name="Source">The name of the source.</param>
-public sealed record PluginSearchResult(string Id, string Version, string? Description, IReadOnlyList<PluginKind> Kinds, bool? Compatible, IReadOnlyList<string> Problems, CertificationStatus Certified, string Source);
+/// <param name="CertificationReason">Why it is or is not certified, device by device, such as <c>CPU (Test CPU): certified by acme-labs until 2027-06-30 (suite 1.0.0)</c>.</param>
+public sealed record PluginSearchResult(string Id, string Version, string? Description, IReadOnlyList<PluginKind> Kinds, bool? Compatible, IReadOnlyList<string> Problems, CertificationStatus Certified, string Source, string? CertificationReason = null);
 
 /// <summary>The outcome of a search: the plugins found, and the sources that could not be searched.</summary>
 /// <param name="Results">The plugins, by id.</param>
-/// <param name="Warnings">A line per source that failed, naming it and why.</param>
-public sealed record PluginSearchResponse(IReadOnlyList<PluginSearchResult> Results, IReadOnlyList<string> Warnings);
+/// <param name="Warnings">A line per source that failed or returned only part of its matches, naming it and why.</param>
+public sealed record PluginSearchResponse(IReadOnlyList<PluginSearchResult> Results, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Gets a line per plugin that matched but was left out because only certified plugins were asked for, saying why it is not certified on this machine.</summary>
+    public IReadOnlyList<string> NotCertified { get; init; } = [];
+}
+
+/// <summary>The signed index a package source publishes, as downloaded; <see cref="Trust.Index.RegistryIndexState.Accept"/> verifies it.</summary>
+/// <param name="SourceName">The source's name.</param>
+/// <param name="SourceKey">The key its index state is kept under: the source's service index URL.</param>
+/// <param name="Location">Where the index was read.</param>
+/// <param name="Envelope">The signed index.</param>
+public sealed record SignedIndexDownload(string SourceName, string SourceKey, Uri Location, SignedEnvelope Envelope);
 
 /// <summary>
 /// Finds plugins in the configured sources with NuGet.Protocol: local folder feeds (manifests read from the packages,
@@ -74,6 +88,7 @@ public sealed class RegistryClient
     private readonly PackageSourceSettings _settings;
     private readonly PackageManifestCache _cache;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string Name, string Location, string? User, string? Password), SourceRepository> _repositories = new();
 
     /// <summary>Initializes a new instance of the <see cref="RegistryClient"/> class.</summary>
     /// <param name="settings">The package sources.</param>
@@ -85,13 +100,14 @@ public sealed class RegistryClient
         _settings = settings;
         _cache = cache ?? PackageManifestCache.Shared;
         _logger = logger ?? NullLogger.Instance;
+        CertificationCheck = new TrustedCertificationCheck(settings.Home);
     }
 
     /// <summary>Gets the package sources.</summary>
     public PackageSourceSettings Settings => _settings;
 
-    /// <summary>Gets or sets how certification is decided; replaceable once signed certification records are checked.</summary>
-    public ICertificationCheck CertificationCheck { get; set; } = ManifestCertificationCheck.Instance;
+    /// <summary>Gets or sets how certification is decided; by default a <see cref="TrustedCertificationCheck"/> over the home's trust policy and certification store.</summary>
+    public ICertificationCheck CertificationCheck { get; set; }
 
     /// <summary>Gets or sets the plugin API version compatibility is checked against; <see langword="null"/> for <see cref="PluginApi.Version"/>.</summary>
     public Manifest.SemanticVersion? HostApiVersion { get; set; }
@@ -100,7 +116,7 @@ public sealed class RegistryClient
     /// <param name="term">Words to find in the id, name, description or tags; <see langword="null"/> or empty for every plugin.</param>
     /// <param name="kind">Only plugins of this kind, or <see langword="null"/> for all.</param>
     /// <param name="compatibleOnly">Only plugins known to run on this host and machine.</param>
-    /// <param name="certifiedOnly">Only plugins certified for this machine.</param>
+    /// <param name="certifiedOnly">Only plugins for which a valid record of a trusted certifier covers a device of this machine; those left out are listed in <see cref="PluginSearchResponse.NotCertified"/> with the reason.</param>
     /// <param name="hardware">This machine.</param>
     /// <param name="cancellationToken">A token to cancel the search.</param>
     /// <returns>The plugins, one per id and source, ordered by id; sources that failed are listed as warnings.</returns>
@@ -115,23 +131,30 @@ public sealed class RegistryClient
             {
                 var found = source.IsLocal
                     ? SearchLocal(source, term, hardware, cancellationToken)
-                    : await SearchHttpAsync(source, term, kind, certifiedOnly, hardware, cancellationToken).ConfigureAwait(false);
+                    : await SearchHttpAsync(source, term, kind, hardware, warnings, cancellationToken).ConfigureAwait(false);
                 results.AddRange(found);
             }
-            catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException or UnauthorizedAccessException or RegistryException)
+            catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException or UnauthorizedAccessException or RegistryException or TrustException)
             {
                 warnings.Add($"source '{source.Name}' ({source.Source}) could not be searched: {ex.Message}");
             }
         }
 
-        var filtered = results
+        var matching = results
             .Where(r => kind is null || r.Kinds.Contains(kind.Value))
             .Where(r => !compatibleOnly || r.Compatible == true)
-            .Where(r => !certifiedOnly || r.Certified == CertificationStatus.Certified)
             .OrderBy(r => r.Id, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Source, StringComparer.OrdinalIgnoreCase)
             .ToList();
-        return new PluginSearchResponse(filtered, warnings);
+        if (!certifiedOnly)
+        {
+            return new PluginSearchResponse(matching, warnings);
+        }
+
+        var notCertified = matching.Where(r => r.Certified != CertificationStatus.Certified)
+            .Select(r => $"{r.Id} {r.Version} ({r.Source}): not certified on this machine: {r.CertificationReason ?? "no certification records"}")
+            .ToList();
+        return new PluginSearchResponse([.. matching.Where(r => r.Certified == CertificationStatus.Certified)], warnings) { NotCertified = notCertified };
     }
 
     /// <summary>Lists every version of a plugin in every enabled source, with its manifest, newest first; a version served by two sources is taken from the first.</summary>
@@ -180,6 +203,106 @@ public sealed class RegistryClient
         return await DownloadAsync(candidate.Id, candidate.Version, candidate.NuGetSource, directory, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Downloads the signed index of the source that serves a candidate (<c>/pluginai/v1/index.json</c> of a feed advertising <c>PluginAI/1.0.0</c>).</summary>
+    /// <param name="candidate">The package whose source to ask.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The index as served, its signature not yet verified; <see langword="null"/> when the source is a local folder, does not advertise the PluginAI resource, or answers 404 for the index.</returns>
+    /// <exception cref="RegistryException">The source could not be read (any failure but 404), so whether it has an index is not known.</exception>
+    /// <exception cref="TrustException">The source served something that is not a signed envelope.</exception>
+    public Task<SignedIndexDownload?> GetSignedIndexAsync(PluginPackageCandidate candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return GetSignedIndexAsync(candidate.NuGetSource, cancellationToken);
+    }
+
+    /// <summary>Downloads the certification records the source of a candidate serves for its plugin (<c>/pluginai/v1/certifications/{id}</c>).</summary>
+    /// <param name="candidate">The package whose source to ask.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The envelopes, signatures not yet verified; empty for local folders and feeds without the PluginAI resource. Entries that are not envelopes are left out.</returns>
+    /// <exception cref="RegistryException">The source could not be read.</exception>
+    public Task<IReadOnlyList<SignedEnvelope>> GetCertificationsAsync(PluginPackageCandidate candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return GetCertificationsAsync(candidate.NuGetSource, candidate.Id, cancellationToken);
+    }
+
+    private async Task<SignedIndexDownload?> GetSignedIndexAsync(PackageSource source, CancellationToken cancellationToken)
+    {
+        if (source.IsLocal)
+        {
+            return null;
+        }
+
+        try
+        {
+            var repository = Repository(source);
+            var pluginApi = await PluginApiBaseAsync(repository, cancellationToken).ConfigureAwait(false);
+            if (pluginApi is null)
+            {
+                return null;
+            }
+
+            var uri = new Uri(pluginApi, "index.json");
+            var bytes = await GetBytesAsync(repository, source, uri, ignoreNotFound: true, cancellationToken).ConfigureAwait(false);
+            return bytes is null ? null : new SignedIndexDownload(source.Name, source.Source, uri, SignedEnvelope.Parse(bytes, $"source '{source.Name}': {uri}"));
+        }
+        catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException)
+        {
+            throw new RegistryException($"source '{source.Name}' ({source.Source}): cannot read its signed index: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<SignedEnvelope>> GetCertificationsAsync(PackageSource source, string id, CancellationToken cancellationToken)
+    {
+        if (source.IsLocal)
+        {
+            return [];
+        }
+
+        try
+        {
+            var repository = Repository(source);
+            var pluginApi = await PluginApiBaseAsync(repository, cancellationToken).ConfigureAwait(false);
+            if (pluginApi is null)
+            {
+                return [];
+            }
+
+            var uri = new Uri(pluginApi, $"certifications/{Uri.EscapeDataString(id.ToLowerInvariant())}");
+            var bytes = await GetBytesAsync(repository, source, uri, ignoreNotFound: true, cancellationToken).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                return [];
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            var list = new List<SignedEnvelope>();
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("certifications", out var array) && array.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var item in array.EnumerateArray())
+                {
+                    try
+                    {
+                        list.Add(SignedEnvelope.Parse(Encoding.UTF8.GetBytes(item.GetRawText()), $"{uri}: certifications[{i}]"));
+                    }
+                    catch (TrustException)
+                    {
+                        // Not an envelope: nothing that could certify anything.
+                    }
+
+                    i++;
+                }
+            }
+
+            return list;
+        }
+        catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException)
+        {
+            throw new RegistryException($"source '{source.Name}' ({source.Source}): cannot read the certification records of {id}: {ex.Message}", ex);
+        }
+    }
+
     private async Task<string> DownloadAsync(string id, NuGetVersion version, PackageSource source, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
@@ -187,10 +310,10 @@ public sealed class RegistryClient
         var temp = target + $".{Guid.NewGuid():N}.tmp";
         try
         {
-            var repository = Repository.Factory.GetCoreV3(source);
+            var repository = Repository(source);
             var finder = await repository.GetResourceAsync<FindPackageByIdResource>(cancellationToken).ConfigureAwait(false)
                 ?? throw new RegistryException($"source '{source.Name}' ({source.Source}) cannot serve packages");
-            using var cacheContext = new SourceCacheContext { NoCache = true };
+            using var cacheContext = new SourceCacheContext { NoCache = true, RefreshMemoryCache = true };
             bool copied;
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
@@ -205,7 +328,7 @@ public sealed class RegistryClient
             File.Move(temp, target, overwrite: true);
             return target;
         }
-        catch (FatalProtocolException ex)
+        catch (Exception ex) when (ex is FatalProtocolException or HttpRequestException)
         {
             throw new RegistryException($"Downloading {id} {version.ToNormalizedString()} from '{source.Name}' failed: {ex.Message}", ex);
         }
@@ -240,7 +363,8 @@ public sealed class RegistryClient
             var versions = group.OrderByDescending(p => NuGetVersion.Parse(p.Info.Version)).Select(p => (p.Info, Report: CompatibilityChecker.Check(p.Info.Manifest!, hardware, HostApiVersion))).ToList();
             var (info, report) = versions.FirstOrDefault(v => v.Report.IsCompatible) is { Info: not null } fit ? fit : versions[0];
             var manifest = info.Manifest!;
-            results.Add(new PluginSearchResult(manifest.Id, info.Version, info.Description ?? manifest.Description, manifest.Kinds, report.IsCompatible, report.Problems, CertificationCheck.Check(manifest, hardware), source.Name));
+            var certification = CertificationCheck.Evaluate(manifest, hardware, []);
+            results.Add(new PluginSearchResult(manifest.Id, info.Version, info.Description ?? manifest.Description, manifest.Kinds, report.IsCompatible, report.Problems, certification.Status, source.Name, certification.Reason));
         }
 
         return results;
@@ -281,26 +405,57 @@ public sealed class RegistryClient
         return list;
     }
 
-    private async Task<List<PluginSearchResult>> SearchHttpAsync(PackageSource source, string? term, PluginKind? kind, bool certifiedOnly, HardwareProfile hardware, CancellationToken cancellationToken)
+    private async Task<List<PluginSearchResult>> SearchHttpAsync(PackageSource source, string? term, PluginKind? kind, HardwareProfile hardware, List<string> warnings, CancellationToken cancellationToken)
     {
-        var repository = Repository.Factory.GetCoreV3(source);
+        const int Take = 100;
+        var repository = Repository(source);
         var pluginApi = await PluginApiBaseAsync(repository, cancellationToken).ConfigureAwait(false);
         var results = new List<PluginSearchResult>();
         if (pluginApi is not null)
         {
-            var query = $"search?q={Uri.EscapeDataString(term ?? string.Empty)}&take=100{(kind is null ? string.Empty : "&kind=" + kind.Value.ToString().ToLowerInvariant())}{(certifiedOnly ? "&certified=true" : string.Empty)}";
+            // Certification is decided here against this machine's trust policy, not by the server's flag, which only says that records were posted.
+            var query = $"search?q={Uri.EscapeDataString(term ?? string.Empty)}&take={Take}{(kind is null ? string.Empty : "&kind=" + kind.Value.ToString().ToLowerInvariant())}";
             using var document = await GetJsonAsync(repository, source, new Uri(pluginApi, query), cancellationToken).ConfigureAwait(false);
-            foreach (var item in document.RootElement.GetProperty("data").EnumerateArray())
+            var data = document.RootElement.GetProperty("data");
+            if (document.RootElement.TryGetProperty("totalHits", out var total) && total.TryGetInt32(out var hits) && hits > data.GetArrayLength())
+            {
+                warnings.Add($"source '{source.Name}' ({source.Source}): showing the first {data.GetArrayLength()} of {hits} matching plugins; add search words or --kind to narrow the search");
+            }
+
+            foreach (var item in data.EnumerateArray())
             {
                 var id = item.GetProperty("id").GetString()!;
                 var version = item.GetProperty("version").GetString()!;
                 var manifest = await FetchManifestAsync(repository, source, pluginApi, id, version, cancellationToken).ConfigureAwait(false);
-                var certified = item.TryGetProperty("certified", out var c) && c.ValueKind == JsonValueKind.True
-                    ? CertificationStatus.Certified
-                    : manifest is null ? CertificationStatus.Unknown : CertificationCheck.Check(manifest, hardware);
+                if (manifest is not null && !CompatibilityChecker.Check(manifest, hardware, HostApiVersion).IsCompatible && item.TryGetProperty("versions", out var listed))
+                {
+                    // As for local feeds, show the newest version that fits this machine when the newest does not.
+                    var older = listed.EnumerateArray().Select(v => v.GetString()).OfType<string>()
+                        .Select(v => NuGetVersion.TryParse(v, out var parsed) ? parsed : null).OfType<NuGetVersion>()
+                        .Where(v => v < NuGetVersion.Parse(version)).OrderByDescending(v => v);
+                    foreach (var candidate in older)
+                    {
+                        var olderManifest = await FetchManifestAsync(repository, source, pluginApi, id, candidate.ToNormalizedString(), cancellationToken).ConfigureAwait(false);
+                        if (olderManifest is not null && CompatibilityChecker.Check(olderManifest, hardware, HostApiVersion).IsCompatible)
+                        {
+                            (manifest, version) = (olderManifest, candidate.ToNormalizedString());
+                            break;
+                        }
+                    }
+                }
+
+                CertificationVerdict? certification = null;
+                if (manifest is not null)
+                {
+                    var posted = item.TryGetProperty("certified", out var c) && c.ValueKind == JsonValueKind.True
+                        ? await GetCertificationsAsync(source, id, cancellationToken).ConfigureAwait(false)
+                        : [];
+                    certification = CertificationCheck.Evaluate(manifest, hardware, posted);
+                }
+
                 var report = manifest is null ? null : CompatibilityChecker.Check(manifest, hardware, HostApiVersion);
                 var kinds = manifest?.Kinds ?? KindsFromTags(item.GetProperty("kinds").EnumerateArray().Select(k => "pluginai-" + k.GetString()));
-                results.Add(new PluginSearchResult(id, version, item.TryGetProperty("description", out var d) ? d.GetString() : null, kinds, report?.IsCompatible, report?.Problems ?? [], certified, source.Name));
+                results.Add(new PluginSearchResult(id, version, item.TryGetProperty("description", out var d) ? d.GetString() : null, kinds, report?.IsCompatible, report?.Problems ?? [], certification?.Status ?? CertificationStatus.Unknown, source.Name, certification?.Reason ?? "the source serves no manifest to check"));
             }
 
             return results;
@@ -317,7 +472,7 @@ public sealed class RegistryClient
                 continue;
             }
 
-            results.Add(new PluginSearchResult(package.Identity.Id, package.Identity.Version.ToNormalizedString(), package.Description, KindsFromTags(tags), null, [], CertificationStatus.Unknown, source.Name));
+            results.Add(new PluginSearchResult(package.Identity.Id, package.Identity.Version.ToNormalizedString(), package.Description, KindsFromTags(tags), null, [], CertificationStatus.Unknown, source.Name, "the source serves no manifests, so certification cannot be checked"));
         }
 
         return results;
@@ -325,10 +480,10 @@ public sealed class RegistryClient
 
     private async Task<List<PluginPackageCandidate>> HttpCandidatesAsync(PackageSource source, string id, CancellationToken cancellationToken)
     {
-        var repository = Repository.Factory.GetCoreV3(source);
+        var repository = Repository(source);
         var finder = await repository.GetResourceAsync<FindPackageByIdResource>(cancellationToken).ConfigureAwait(false)
             ?? throw new RegistryException($"source '{source.Name}' ({source.Source}) cannot serve packages");
-        using var cacheContext = new SourceCacheContext { NoCache = true };
+        using var cacheContext = new SourceCacheContext { NoCache = true, RefreshMemoryCache = true };
         var versions = await finder.GetAllVersionsAsync(id, cacheContext, _logger, cancellationToken).ConfigureAwait(false);
         var pluginApi = await PluginApiBaseAsync(repository, cancellationToken).ConfigureAwait(false);
         var list = new List<PluginPackageCandidate>();
@@ -373,21 +528,34 @@ public sealed class RegistryClient
 
     private async Task<string> GetTextAsync(SourceRepository repository, PackageSource source, Uri uri, CancellationToken cancellationToken)
     {
-        var http = await repository.GetResourceAsync<HttpSourceResource>(cancellationToken).ConfigureAwait(false);
-        var request = new HttpSourceRequest(uri, _logger);
-        return await (http ?? throw new RegistryException($"source '{source.Name}' is not an HTTP source")).HttpSource.ProcessStreamAsync(
+        var bytes = await GetBytesAsync(repository, source, uri, ignoreNotFound: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"{uri}: not found");
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        return Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(bom) ? bytes.AsSpan(3) : bytes);
+    }
+
+    private async Task<byte[]?> GetBytesAsync(SourceRepository repository, PackageSource source, Uri uri, bool ignoreNotFound, CancellationToken cancellationToken)
+    {
+        var http = await repository.GetResourceAsync<HttpSourceResource>(cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"source '{source.Name}' is not an HTTP source");
+        var request = new HttpSourceRequest(uri, _logger) { IgnoreNotFounds = ignoreNotFound };
+        return await http.HttpSource.ProcessStreamAsync(
             request,
             async stream =>
             {
                 if (stream is null)
                 {
-                    throw new RegistryException($"{uri}: not found");
+                    return null;
                 }
 
-                using var reader = new StreamReader(stream, Encoding.UTF8);
-                return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                using var buffer = new MemoryStream();
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                return buffer.ToArray();
             },
             _logger,
             cancellationToken).ConfigureAwait(false);
     }
+
+    private SourceRepository Repository(PackageSource source) =>
+        _repositories.GetOrAdd((source.Name, source.Source, source.Credentials?.Username, source.Credentials?.Password), _ => NuGet.Protocol.Core.Types.Repository.Factory.GetCoreV3(source));
 }
