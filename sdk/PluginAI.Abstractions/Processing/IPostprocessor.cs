@@ -8,8 +8,8 @@ namespace PluginAI.Processing;
 /// The host chains postprocessors by composition: the output stream of one is the input stream of the next, in
 /// <see cref="PostprocessorMetadata.Order"/>. A postprocessor must keep the order of the text it passes on, may hold
 /// text back while it decides (a redactor waits for the end of a word), and must emit everything it holds back when
-/// its input ends. Text it has decided about is passed on without waiting for the input to end, so the answer keeps
-/// streaming.
+/// its input ends. It holds back only what it has not decided about yet, a bounded amount and never the whole answer:
+/// text it has decided about is passed on without waiting for the input to end, so the answer keeps streaming.
 /// </para>
 /// <para>
 /// Updates without text, and what an update with text carries besides its text (other contents such as usage, and its
