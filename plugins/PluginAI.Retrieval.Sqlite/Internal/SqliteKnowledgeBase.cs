@@ -329,6 +329,11 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
     {
         ArgumentNullException.ThrowIfNull(query);
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<RetrievedPassage>>(cancellationToken);
+        }
+
         if (query.Top <= 0)
         {
             return Task.FromResult<IReadOnlyList<RetrievedPassage>>([]);
