@@ -14,6 +14,13 @@ public sealed class MarkdownParserConformanceTests : PreprocessorConformanceTest
         MediaType = DocumentMediaTypes.Markdown,
         Content = Encoding.UTF8.GetBytes("# Guide\n\nLighthouses guide ships.\n\n## Keepers\n\nKeepers tend the light.\n"),
     };
+
+    protected override DocumentContent? CreateUnreadableDocument() => new()
+    {
+        SourcePath = "damaged.md",
+        MediaType = DocumentMediaTypes.Markdown,
+        Content = new byte[] { 0x23, 0x20, 0x00, 0x00, 0xFF, 0xFE, 0x00, 0x01, 0x02, 0x03, 0x00, 0x00, 0x89, 0x50, 0x4E, 0x47, 0x00, 0x00 },
+    };
 }
 
 public sealed class ChunkerConformanceTests : PreprocessorConformanceTests
