@@ -158,6 +158,9 @@ public sealed class BenchRegistry
         var packages = Path.Combine(root, "packages");
         var work = Path.Combine(root, "work");
         long bytes = 0;
+        long smallest = long.MaxValue;
+        long largest = 0;
+        var gate = new Lock();
         var jobs = Enumerable.Range(0, Plugins).SelectMany(i => new[] { (i, "1.0.0"), (i, "1.1.0") });
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (job, ct) =>
         {
@@ -167,7 +170,13 @@ public sealed class BenchRegistry
             var target = Path.Combine(packages, lowerId, version);
             Directory.CreateDirectory(target);
             var built = await PluginPackageBuilder.BuildAsync(folder, Path.Combine(target, $"{lowerId}.{version}.nupkg"), publisher, ct).ConfigureAwait(false);
-            Interlocked.Add(ref bytes, new FileInfo(built.PackagePath).Length);
+            var length = new FileInfo(built.PackagePath).Length;
+            Interlocked.Add(ref bytes, length);
+            lock (gate)
+            {
+                (smallest, largest) = (Math.Min(smallest, length), Math.Max(largest, length));
+            }
+
             Directory.Delete(folder, recursive: true);
         }).ConfigureAwait(false);
         var built = watch.Elapsed;
@@ -182,7 +191,7 @@ public sealed class BenchRegistry
             SignIndex = payload => SignedEnvelope.Sign(SignedEnvelope.IndexPayloadType, payload.Span, registryKey).ToJson(),
             PushValidators = [new ContentPushValidator(serverPolicy, requireTrustedSignature: true)],
         }).ConfigureAwait(false);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// registry: {Plugins * 2} signed packages, {bytes / 1024.0 / (Plugins * 2):F0} KB on average, built in {built.TotalSeconds:F1} s, indexed and served in {(watch.Elapsed - built).TotalSeconds:F1} s at {server.ServiceIndexUri}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// registry: {Plugins * 2} signed packages, {bytes / 1024.0 / (Plugins * 2):F0} KB on average ({smallest / 1024.0:F0} to {largest / 1024.0:F0} KB), built in {built.TotalSeconds:F1} s, indexed and served in {(watch.Elapsed - built).TotalSeconds:F1} s at {server.ServiceIndexUri}"));
         return new BenchRegistry(root, server, publisher, registryKey, policy);
     }
 }

@@ -99,6 +99,11 @@ public class VerificationBenchmarks
             _policy,
             ContentVerificationOptions.Default with { ParallelThresholdBytes = long.MaxValue, MaxDegreeOfParallelism = 1 });
 
+    /// <summary>The publisher signature alone: parse <c>pluginai.sig</c> and verify it with the trusted key.</summary>
+    [Benchmark]
+    public TrustedKey SignatureOnly() =>
+        SignedEnvelope.Parse(_signature, "bench").Verify(_policy, SignedEnvelope.ManifestPayloadType, KeyRole.Publisher, "bench");
+
     /// <summary>What an install does: open the .nupkg from disk (layout and zip-bomb checks) and verify it, decompressing each file.</summary>
     [Benchmark]
     public ContentVerificationResult VerifyPackageFile()
