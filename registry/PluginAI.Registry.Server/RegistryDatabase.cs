@@ -305,7 +305,7 @@ internal sealed partial class RegistryDatabase
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         version = Scalar<long>(connection, transaction, "SELECT value FROM index_state WHERE key = 'version'");
-        var signed = Scalar<long?>(connection, transaction, "SELECT value FROM index_state WHERE key = 'signed'") ?? -1;
+        var signed = Scalar<long?>(connection, transaction, "SELECT value FROM index_state WHERE key = 'signed'") ?? 0;
         if (version <= signed)
         {
             version = signed + 1;

@@ -48,6 +48,7 @@ internal static class PluginAICommand
             VerboseOption,
             AllowUnsignedOption,
             RequireCertifiedOption,
+            RegistryFactory.RequireSignedIndexOption,
         };
         root.Subcommands.Add(DoctorCommand.Create(console));
         root.Subcommands.Add(PluginsCommand.Create(console));

@@ -24,7 +24,14 @@ internal static class RegistryFactory
     {
         AllowUnsigned = parse.GetValue(PluginAICommand.AllowUnsignedOption),
         TrustPolicy = TrustPolicy.Load(paths.TrustPolicyFile),
+        RequireSignedIndex = parse.GetValue(RequireSignedIndexOption),
     });
+
+    public static Option<bool> RequireSignedIndexOption { get; } = new("--require-signed-index")
+    {
+        Description = "Install only from sources that serve an index signed by a trusted registry key (refuses local folder feeds).",
+        Recursive = true,
+    };
 
     public static async Task<HardwareProfile> HardwareAsync(ParseResult parse, CancellationToken cancellationToken)
     {

@@ -148,6 +148,7 @@ internal static class LicenseCommand
         var product = new Option<string>("--product") { Description = "The product code, as in the plugin manifest's licensing.productCode.", Required = true };
         var features = new Option<string?>("--features") { Description = "Licensed features, comma-separated." };
         var expires = new Option<string?>("--expires") { Description = "Expiry date (yyyy-MM-dd, end of that day UTC). Default: perpetual." };
+        var issued = new Option<string?>("--issued") { Description = "The issue date (yyyy-MM-dd), for re-issuing a licence with its original dates. Default: now." };
         var days = new Option<int?>("--days") { Description = "Valid for this many days from now, instead of --expires." };
         var trial = new Option<bool>("--trial") { Description = "Issue a trial licence." };
         var machine = new Option<string?>("--machine") { Description = "Bind to one machine: the salt:hash the customer got from 'pluginai license machine --product ...'." };
@@ -156,13 +157,20 @@ internal static class LicenseCommand
         var json = PluginAICommand.JsonOption();
         var command = new Command("issue", "For vendors: issue a signed licence file.")
         {
-            key, licensee, product, features, expires, days, trial, machine, licenceId, output, json,
+            key, licensee, product, features, issued, expires, days, trial, machine, licenceId, output, json,
         };
         command.SetAction(parse =>
         {
             var paths = Paths(parse);
             using var signingKey = KeysCommand.LoadPrivateKey(paths, parse.GetValue(key)!);
             var now = DateTimeOffset.UtcNow;
+            if (parse.GetValue(issued) is { } issuedText)
+            {
+                now = DateTimeOffset.TryParseExact(issuedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var issuedDay)
+                    ? issuedDay
+                    : throw new CliException($"--issued '{issuedText}': expected a date as yyyy-MM-dd.");
+            }
+
             DateTimeOffset? expiry = null;
             if (parse.GetValue(expires) is { } expiresText)
             {

@@ -23,6 +23,11 @@ internal static class PluginTable
                 PluginStatus.Loaded => plugin.Variant is null ? "compatible; base build loaded" : $"compatible; variant '{plugin.Variant}' loaded",
                 _ => plugin.Reason ?? string.Empty,
             };
+            if (plugin.License.Model != PluginAI.Manifest.LicensingModel.Free && plugin.Status != PluginStatus.Unlicensed)
+            {
+                why += Environment.NewLine + $"  licence: {plugin.License.Reason}";
+            }
+
             if (plugin.Certifications.Count > 0)
             {
                 why += Environment.NewLine + string.Join(Environment.NewLine, plugin.Certifications.Select(c => $"  {(c.Certified ? "certified" : "uncertified")} on {c.Device}: {c.Reason}"));

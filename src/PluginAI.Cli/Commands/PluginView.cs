@@ -14,6 +14,7 @@ internal sealed record PluginView(
     string? Trust,
     string? Publisher,
     IReadOnlyList<PluginCertificationView> Certifications,
+    PluginLicenseView? License,
     string Source,
     string Directory,
     int FaultCount,
@@ -31,6 +32,7 @@ internal sealed record PluginView(
         record.Trust,
         record.Publisher,
         [.. record.Certifications.Select(c => new PluginCertificationView(c.Device, c.Certified, c.Certifier, c.Expires, c.SuiteVersion, c.Reason))],
+        record.License.Model == PluginAI.Manifest.LicensingModel.Free ? null : new PluginLicenseView(record.License.Status, record.License.Licensee, record.License.Product, record.License.Expires, record.License.TrialEndsAt, record.License.Reason),
         record.Source,
         record.Directory,
         record.FaultCount,
@@ -40,3 +42,6 @@ internal sealed record PluginView(
 
 /// <summary>The JSON shape of a backend's certification on one device.</summary>
 internal sealed record PluginCertificationView(string Device, bool Certified, string? Certifier, DateTimeOffset? Expires, string? SuiteVersion, string Reason);
+
+/// <summary>The JSON shape of a paid or trial plugin's licence state.</summary>
+internal sealed record PluginLicenseView(PluginAI.Licensing.PluginLicenseStatus Status, string? Licensee, string? Product, DateTimeOffset? Expires, DateTimeOffset? TrialEndsAt, string Reason);

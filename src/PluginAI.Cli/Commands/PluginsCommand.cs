@@ -58,9 +58,17 @@ internal static class PluginsCommand
                 console.Error.WriteLine($"warning: {warning}");
             }
 
+            if (!parse.GetValue(json))
+            {
+                foreach (var left in response.NotCertified)
+                {
+                    console.Error.WriteLine($"left out: {left}");
+                }
+            }
+
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, response.Results);
+                JsonOutput.Write(console.Out, new { results = response.Results, notCertified = response.NotCertified, warnings = response.Warnings });
                 return 0;
             }
 
@@ -82,7 +90,7 @@ internal static class PluginsCommand
                         false => $"[yellow]no[/]: {Markup.Escape(string.Join("; ", r.Problems))}",
                         null => "[grey]unknown[/]",
                     }),
-                    new Text(r.Certified.ToString().ToLowerInvariant()),
+                    new Text(r.Certified.ToString().ToLowerInvariant() + (r.CertificationReason is { } why ? Environment.NewLine + why : string.Empty)),
                     new Text(r.Source),
                     new Text(r.Description ?? string.Empty));
             }
