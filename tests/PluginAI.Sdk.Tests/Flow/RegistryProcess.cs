@@ -37,12 +37,12 @@ internal sealed class RegistryProcess : IDisposable
         var registry = new RegistryProcess(process, start, string.Empty);
         try
         {
-            // --json writes one indented JSON object, ending with a line that is just '}', and then serves until killed.
+            // --json writes one indented JSON object, from a line '{' to a line '}', and then serves until killed.
             var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var first = new StringBuilder();
             var stdout = FlowProcess.Pump(process.StandardOutput, registry._stdout, line =>
             {
-                if (ready.Task.IsCompleted)
+                if (ready.Task.IsCompleted || (first.Length == 0 && !line.StartsWith('{')))
                 {
                     return;
                 }
