@@ -128,6 +128,10 @@ public sealed class RegistryCommandsTests : IDisposable
         await RunOkAsync("plugins", "install", "PluginAI.Redaction", "--allow-unsigned");
         var doctor = await RunOkAsync("doctor", "--allow-unsigned");
         Assert.Contains("UNSIGNED PLUGINS ARE ALLOWED", doctor, StringComparison.Ordinal);
+        using (var doctorJson = JsonDocument.Parse(await RunOkAsync("doctor", "--allow-unsigned", "--json")))
+        {
+            Assert.True(doctorJson.RootElement.GetProperty("trust").GetProperty("allowUnsigned").GetBoolean());
+        }
 
         // Without the opt-in the host refuses to load the unsigned copy.
         using var plugins = JsonDocument.Parse(await RunOkAsync("plugins", "list", "--json"));

@@ -27,6 +27,13 @@ internal static class DoctorCommand
                 {
                     home = host.Paths.Home,
                     hostApi = PluginApi.Version.ToString(),
+                    trust = new
+                    {
+                        policy = host.TrustPolicy.Path,
+                        allowUnsigned = host.AllowsUnsigned,
+                        requireCertified = host.Options.RequireCertified || host.TrustPolicy.RequireCertified,
+                        trustedKeys = host.TrustPolicy.Keys.Count(k => k.Revoked is null),
+                    },
                     hardware = host.Hardware,
                     plugins = host.Plugins.Select(PluginView.From),
                     model = modelPlan.Plan is null ? null : new { path = modelPlan.Path, backend = modelPlan.Backend.Metadata.Name, plan = modelPlan.Plan },
