@@ -8,12 +8,20 @@ namespace PluginAI.Registry.Server;
 internal sealed class PackageStore(string root, RegistryDatabase database, TimeProvider time, ILogger logger)
 {
     private const string UnlistedMarker = ".unlisted";
+    private const string CertificationsFolderName = ".certifications";
 
     public string Root { get; } = root;
 
     public RegistryDatabase Database { get; } = database;
 
     public string TempDirectory => Path.Combine(Root, ".tmp");
+
+    /// <summary>The folder of a plugin's certification records, beside its versions, so a rebuilt index keeps them.</summary>
+    public string CertificationsPath(string lowerId) => Path.Combine(Root, lowerId, CertificationsFolderName);
+
+    /// <summary>Writes a certification envelope into the package folder (atomically) before it is indexed.</summary>
+    public void SaveCertification(string lowerId, string sha256, ReadOnlySpan<byte> envelope) =>
+        PluginAI.Trust.AtomicFile.WriteAllBytes(Path.Combine(CertificationsPath(lowerId), sha256 + ".json"), envelope);
 
     public string PackagePath(string lowerId, string lowerVersion) => Path.Combine(Root, lowerId, lowerVersion, $"{lowerId}.{lowerVersion}.nupkg");
 
@@ -125,6 +133,11 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var lowerVersion = Path.GetFileName(versionFolder);
+                if (lowerVersion.StartsWith('.'))
+                {
+                    continue;
+                }
+
                 var file = PackagePath(lowerId, lowerVersion);
                 if (!File.Exists(file))
                 {
@@ -151,10 +164,34 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
             changed |= Database.Delete(lowerId, lowerVersion, bumpVersion: false);
         }
 
+        changed |= RestoreCertifications();
         if (changed)
         {
             Database.BumpVersion();
         }
+    }
+
+    /// <summary>Indexes the certification records kept in the folder that the index lacks (after a rebuild).</summary>
+    private bool RestoreCertifications()
+    {
+        var restored = false;
+        foreach (var folder in Directory.EnumerateDirectories(Root, CertificationsFolderName, SearchOption.AllDirectories))
+        {
+            var lowerId = Path.GetFileName(Path.GetDirectoryName(folder)!);
+            var versions = Database.Versions(lowerId);
+            if (versions.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                var bytes = File.ReadAllBytes(file);
+                restored |= Database.AddCertification(versions[0].Id, Path.GetFileNameWithoutExtension(file), PackageInspector.DecodeUtf8(bytes), File.GetLastWriteTimeUtc(file));
+            }
+        }
+
+        return restored;
     }
 
     private async Task<(PackageRecord, IReadOnlyList<ContributorRow>)?> ReadExistingAsync(string file, string lowerId, string lowerVersion, bool unlisted, CancellationToken cancellationToken)

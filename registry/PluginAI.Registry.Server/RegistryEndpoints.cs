@@ -810,7 +810,9 @@ internal sealed class RegistryEndpoints(RegistryServerOptions options, PackageSt
         await _db.WriteLock.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            added = _db.AddCertification(versions[0].Id, Convert.ToHexStringLower(SHA256.HashData(bytes)), PackageInspector.DecodeUtf8(bytes), options.TimeProvider.GetUtcNow());
+            var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            store.SaveCertification(id.ToLowerInvariant(), sha256, bytes);
+            added = _db.AddCertification(versions[0].Id, sha256, PackageInspector.DecodeUtf8(bytes), options.TimeProvider.GetUtcNow());
         }
         finally
         {

@@ -351,6 +351,12 @@ public sealed class FeedTests
         await registry.PushOkAsync(TestPackages.Build("Acme.Kept", "1.0.0", TestPackages.Manifest("Acme.Kept", "1.0.0", extra: contributors)));
         await registry.PushOkAsync(TestPackages.Build("Acme.Kept", "2.0.0"));
         await registry.PushOkAsync(TestPackages.Build("Acme.Gone", "1.0.0"));
+        var envelope = """{"format":"pluginai-envelope/1","payloadType":"application/vnd.pluginai.certification+json","payload":"e30=","keyId":"0123456789abcdef","signature":"AAAA"}""";
+        using (var certified = await registry.SendAsync(HttpMethod.Post, "pluginai/v1/certifications/Acme.Kept", content: new StringContent(envelope)))
+        {
+            Assert.Equal(HttpStatusCode.Created, certified.StatusCode);
+        }
+
         using (var unlist = await registry.SendAsync(HttpMethod.Delete, "api/v2/package/Acme.Kept/2.0.0"))
         {
             Assert.Equal(HttpStatusCode.OK, unlist.StatusCode);
@@ -384,6 +390,11 @@ public sealed class FeedTests
         using (var kept = await registry.GetJsonAsync("v3/search?q=kept"))
         {
             Assert.Equal("1.0.0", kept.RootElement.GetProperty("data")[0].GetProperty("version").GetString());
+        }
+
+        using (var certifications = await registry.GetJsonAsync("pluginai/v1/certifications/acme.kept"))
+        {
+            Assert.Equal(envelope, Assert.Single(certifications.RootElement.GetProperty("certifications").EnumerateArray()).GetRawText());
         }
 
         using (var ledger = await registry.GetJsonAsync("pluginai/v1/contributors/acme.kept/1.0.0"))
