@@ -73,6 +73,29 @@ public sealed class RegistryCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Pack_AProject_RunsDotnetPack_AndSignsTheRegistryReadyPackage()
+    {
+        await RunOkAsync("keys", "new", "acme", "--trust", "publisher");
+        var project = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(PluginAICli.Path)!, "../../../../../plugins/PluginAI.Citations/PluginAI.Citations.csproj"));
+        var output = Path.Combine(_root, "packed");
+
+        using var packed = JsonDocument.Parse(await RunOkAsync("pack", project, "-o", output, "--key", "acme", "--json"));
+
+        var package = packed.RootElement.GetProperty("package").GetString()!;
+        Assert.Equal("PluginAI.Citations", packed.RootElement.GetProperty("id").GetString());
+        Assert.True(packed.RootElement.GetProperty("files").GetInt32() > 0);
+        using var zip = ZipFile.OpenRead(package);
+        var names = zip.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("pluginai.json", names);
+        Assert.Contains("pluginai.sig", names);
+        Assert.Contains("plugin/PluginAI.Citations.dll", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("lib/", StringComparison.Ordinal) || n.EndsWith("PluginAI.Abstractions.dll", StringComparison.Ordinal));
+
+        await RunOkAsync("plugins", "install", package);
+        Assert.Equal("loaded", await StatusAsync("PluginAI.Citations"));
+    }
+
+    [Fact]
     public async Task Install_TamperedPackage_IsRefused_AndTheInstalledVersionKeepsWorking()
     {
         await RunOkAsync("keys", "new", "acme", "--trust", "publisher");

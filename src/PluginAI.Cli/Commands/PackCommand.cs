@@ -36,7 +36,7 @@ internal static class PackCommand
             PluginManifest manifest;
             if (FindProject(target) is { } project)
             {
-                packagePath = await DotnetPackAsync(project, outputDirectory, console, cancellationToken).ConfigureAwait(false);
+                packagePath = await DotnetPackAsync(project, outputDirectory, console, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
                 if (signingKey is not null)
                 {
                     PluginPackageSigner.Sign(packagePath, signingKey, cancellationToken);
@@ -155,7 +155,7 @@ internal static class PackCommand
         return target.Exists ? null : throw new CliException($"{target.FullName}: not found.");
     }
 
-    private static async Task<string> DotnetPackAsync(string project, string outputDirectory, CliConsole console, CancellationToken cancellationToken)
+    private static async Task<string> DotnetPackAsync(string project, string outputDirectory, CliConsole console, bool json, CancellationToken cancellationToken)
     {
         var before = Directory.GetFiles(outputDirectory, "*.nupkg").ToDictionary(f => f, File.GetLastWriteTimeUtc);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -167,7 +167,14 @@ internal static class PackCommand
         using var process = Process.Start(start) ?? throw new CliException("could not start 'dotnet pack'; is the .NET SDK installed?");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await console.Console.Status().StartAsync($"dotnet pack {Path.GetFileName(project)}", _ => process.WaitForExitAsync(cancellationToken)).ConfigureAwait(false);
+        if (json)
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await console.Console.Status().StartAsync($"dotnet pack {Path.GetFileName(project)}", _ => process.WaitForExitAsync(cancellationToken)).ConfigureAwait(false);
+        }
         var output = await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
