@@ -164,6 +164,28 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
+    public void TrialsStartedAtTheSameTime_AreAllRecorded()
+    {
+        var products = Enumerable.Range(0, 24).Select(i => $"TRIAL-{i:00}").ToList();
+        var manifests = products.Select(p => Manifest(LicensingModel.Trial) with { Licensing = new LicensingInfo { Model = LicensingModel.Trial, ProductCode = p, TrialDays = 14 } }).ToList();
+
+        var states = new PluginLicense[manifests.Count];
+        using var start = new Barrier(manifests.Count);
+        var threads = manifests.Select((m, i) => new Thread(() =>
+        {
+            start.SignalAndWait();
+            states[i] = Evaluate(m);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.All(states, s => Assert.Equal(PluginLicenseStatus.Trial, s.Status));
+        var trials = JsonNode.Parse(File.ReadAllText(_store.TrialsPath))!["trials"]!.AsObject();
+        Assert.Equal(products.Order(StringComparer.Ordinal), trials.Select(t => t.Key).Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(_store.TrialsPath + ".lock"));
+    }
+
+    [Fact]
     public void LicenceAfterTrialWins()
     {
         var manifest = Manifest(LicensingModel.Trial);

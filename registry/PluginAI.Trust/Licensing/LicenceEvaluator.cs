@@ -91,7 +91,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
             }
         }
 
-        return best ?? wrongProduct ?? State(licensing, PluginLicenseStatus.Missing, $"no licence for product '{product}' in {store.Directory}; add the vendor's licence file with 'pluginai licence add <file>'") with { Product = product };
+        return best ?? wrongProduct ?? State(licensing, PluginLicenseStatus.Missing, $"no licence for product '{product}' in {store.Directory}; add the vendor's licence file with 'pluginai license add <file>'") with { Product = product };
     }
 
     /// <summary>Evaluates one licence file against a plugin, without the store, the trial or the clock.</summary>
@@ -244,6 +244,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
         }
 
         var path = store.TrialsPath;
+        using var held = StateFileLock.Acquire(path);
         var root = ReadState(path, TrialsFormat, "trials");
         var trials = root["trials"] as JsonObject ?? throw new TrustException($"{path}: field 'trials' is required and must be an object keyed by product code.");
         DateTimeOffset started;
@@ -263,12 +264,13 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
         var basis = State(licensing, PluginLicenseStatus.Trial, string.Empty) with { TrialEndsAt = ends, Product = product };
         return now < ends
             ? basis with { Reason = $"trial of '{product}' started {TrustFields.Time(started)} and ends {TrustFields.Time(ends)} (recorded in {path}); no licence file in {store.Directory}" }
-            : basis with { Status = PluginLicenseStatus.TrialExpired, Reason = $"the {days}-day trial of '{product}' ended at {TrustFields.Time(ends)} (recorded in {path}); add a licence with 'pluginai licence add <file>'" };
+            : basis with { Status = PluginLicenseStatus.TrialExpired, Reason = $"the {days}-day trial of '{product}' ended at {TrustFields.Time(ends)} (recorded in {path}); add a licence with 'pluginai license add <file>'" };
     }
 
     private static string? CheckClock(LicenceStore store, DateTimeOffset now)
     {
         var path = store.ClockPath;
+        using var held = StateFileLock.Acquire(path);
         var root = ReadState(path, ClockFormat, null);
         var latest = TrustFields.OptionalDate(root, "latest", path);
         if (latest is { } seen && seen - now > ClockTolerance)
