@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NuGet.Frameworks;
 using NuGet.Versioning;
+using PluginAI.Contributors;
 using PluginAI.Manifest;
 
 namespace PluginAI.Registry.Server;
@@ -182,6 +183,7 @@ internal sealed record ContributorRow
             return [];
         }
 
+        var weights = new ContributionWeights(section.CodeWeight, section.IssuesWeight, section.DocsWeight);
         return section.Entries.Select(e => new ContributorRow
         {
             Id = id,
@@ -194,7 +196,7 @@ internal sealed record ContributorRow
             Issues = e.Issues,
             LinesAdded = e.LinesAdded,
             LinesRemoved = e.LinesRemoved,
-            RawScore = (e.CodeCommits * section.CodeWeight) + (e.Issues * section.IssuesWeight) + (e.DocCommits * section.DocsWeight),
+            RawScore = ContributorScoring.RawScore(e.CodeCommits, e.Issues, e.DocCommits, weights),
             Share = e.Share,
             CodeWeight = section.CodeWeight,
             IssuesWeight = section.IssuesWeight,

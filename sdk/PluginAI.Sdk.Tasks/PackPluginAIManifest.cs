@@ -197,10 +197,10 @@ public sealed class PackPluginAIManifest : Microsoft.Build.Utilities.Task
 
             var weights = string.IsNullOrWhiteSpace(ContributorsWeights) ? ContributionWeights.Default : ContributionWeights.Parse(ContributorsWeights);
             var options = new ContributorStatisticsOptions { Since = since };
-            ContributorHistory history;
+            ContributorAnalysis analysis;
             try
             {
-                history = new GitHistoryReader(options).ReadAsync(repository).GetAwaiter().GetResult();
+                analysis = ContributorAnalysis.RunAsync(repository, weights, options, string.IsNullOrWhiteSpace(ContributorsIssues) ? null : ContributorsIssues).GetAwaiter().GetResult();
             }
             catch (PluginException ex) when (!required && ex.ErrorCode == "contributors.not-a-repository")
             {
@@ -208,26 +208,19 @@ public sealed class PackPluginAIManifest : Microsoft.Build.Utilities.Task
                 return null;
             }
 
-            if (history.CommitsRead == 0 && !required)
+            if (analysis.History.CommitsRead == 0 && !required)
             {
                 Log.LogMessage(MessageImportance.Low, "Contributor statistics not recorded: the repository has no commits");
                 return null;
             }
 
-            if (history.IsShallow)
+            if (analysis.History.IsShallow)
             {
                 Log.LogWarning(null, "PAI1041", null, project, 0, 0, 0, 0, $"the repository at {repository} is a shallow clone, so the contributor statistics cover only part of its history; fetch the full history (git fetch --unshallow) before packing, or set PluginAIRecordContributors to false");
             }
 
-            var contributors = history.Contributors;
-            if (!string.IsNullOrWhiteSpace(ContributorsIssues))
-            {
-                contributors = IssueImporter.AddIssues(contributors, IssueImporter.Load(ContributorsIssues), options);
-            }
-
-            var scores = ContributorScoring.Score(contributors, weights);
-            Log.LogMessage(MessageImportance.Normal, "Recorded the statistics of {0} contributors from {1} commits", scores.Count, history.CommitsRead);
-            return ContributorScoring.ToManifestSection(scores, weights, since, null);
+            Log.LogMessage(MessageImportance.Normal, "Recorded the statistics of {0} contributors from {1} commits", analysis.Scores.Count, analysis.History.CommitsRead);
+            return analysis.ToManifestSection();
         }
         catch (Exception ex) when (ex is PluginException or IOException or InvalidDataException or UnauthorizedAccessException)
         {

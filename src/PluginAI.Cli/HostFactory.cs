@@ -8,6 +8,11 @@ namespace PluginAI.Cli;
 /// <summary>Starts a <see cref="PluginHost"/> from the global options.</summary>
 internal static class HostFactory
 {
+    /// <summary>The probe the global options ask for: a saved profile (<c>--hardware-profile</c>) or this machine.</summary>
+    public static IHardwareProbe Probe(ParseResult parse) => parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
+        ? StaticHardwareProbe.FromFile(file.FullName)
+        : new HardwareProbe();
+
     public static async Task<PluginHost> StartAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var options = new PluginHostOptions
@@ -16,9 +21,7 @@ internal static class HostFactory
             AllowUnsigned = parse.GetValue(PluginAICommand.AllowUnsignedOption),
             RequireCertified = parse.GetValue(PluginAICommand.RequireCertifiedOption),
         };
-        IHardwareProbe probe = parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
-            ? StaticHardwareProbe.FromFile(file.FullName)
-            : new HardwareProbe();
+        var probe = Probe(parse);
         var verbose = parse.GetValue(PluginAICommand.VerboseOption);
         var loggerFactory = LoggerFactory.Create(builder =>
         {

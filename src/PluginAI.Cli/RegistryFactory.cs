@@ -1,7 +1,6 @@
 using System.CommandLine;
 using PluginAI.Hardware;
 using PluginAI.Host;
-using PluginAI.Host.Hardware;
 using PluginAI.Registry;
 using PluginAI.Trust;
 
@@ -33,11 +32,6 @@ internal static class RegistryFactory
         Recursive = true,
     };
 
-    public static async Task<HardwareProfile> HardwareAsync(ParseResult parse, CancellationToken cancellationToken)
-    {
-        IHardwareProbe probe = parse.GetValue(PluginAICommand.HardwareProfileOption) is { } file
-            ? StaticHardwareProbe.FromFile(file.FullName)
-            : new HardwareProbe();
-        return await probe.ProbeAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public static Task<HardwareProfile> HardwareAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        HostFactory.Probe(parse).ProbeAsync(cancellationToken);
 }

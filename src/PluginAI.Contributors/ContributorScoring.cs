@@ -34,7 +34,7 @@ public static class ContributorScoring
         return contributors
             .Select(c =>
             {
-                var raw = (c.CodeCommits * weights.Code) + (c.Issues * weights.Issues) + (c.DocCommits * weights.Docs);
+                var raw = RawScore(c.CodeCommits, c.Issues, c.DocCommits, weights);
                 var share = active <= 0 ? 0 :
                     ((wc > 0 ? wc * c.CodeCommits / totalCode : 0) +
                      (wi > 0 ? wi * c.Issues / totalIssues : 0) +
@@ -43,6 +43,32 @@ public static class ContributorScoring
             })
             .OrderByDescending(s => s.Share).ThenBy(s => s.Statistics.Id, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>The raw score: code commits, issues and doc commits, each times its weight.</summary>
+    /// <param name="codeCommits">Commits that touched code.</param>
+    /// <param name="issues">Issues opened.</param>
+    /// <param name="docCommits">Commits that touched documentation.</param>
+    /// <param name="weights">The weights.</param>
+    /// <returns>The weighted sum.</returns>
+    public static double RawScore(int codeCommits, int issues, int docCommits, ContributionWeights weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        return (codeCommits * weights.Code) + (issues * weights.Issues) + (docCommits * weights.Docs);
+    }
+
+    /// <summary>Reads back the scores recorded in a manifest's contributors section, with the weights they were computed with.</summary>
+    /// <param name="section">The section.</param>
+    /// <returns>The weights and the scores, with the recorded shares.</returns>
+    public static (ContributionWeights Weights, IReadOnlyList<ContributorScore> Scores) FromManifestSection(ContributorsSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var weights = new ContributionWeights(section.CodeWeight, section.IssuesWeight, section.DocsWeight);
+        var scores = section.Entries.Select(e => new ContributorScore(
+            new ContributorStatistics { Id = e.Id, Name = e.Name ?? e.Id, CodeCommits = e.CodeCommits, DocCommits = e.DocCommits, Issues = e.Issues },
+            RawScore(e.CodeCommits, e.Issues, e.DocCommits, weights),
+            e.Share)).ToList();
+        return (weights, scores);
     }
 
     /// <summary>Builds the manifest's contributors section from scores, for recording alongside a packed plugin.</summary>

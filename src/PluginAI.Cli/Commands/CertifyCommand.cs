@@ -93,7 +93,7 @@ internal static class CertifyCommand
                         Versions = parse.GetValue(versions) is { } range ? ParseRange(range, "--versions") : VersionRange.Parse($"[{manifest.Version}]"),
                         Devices = Devices(parse.GetValue(devices) ?? [], parse.GetValue(drivers) is { } d ? ParseRange(d, "--drivers") : null, hardware),
                         SuiteVersion = report.SuiteVersion,
-                        Expires = ParseExpiry(parse.GetValue(expires)),
+                        Expires = CliParsing.Date(parse.GetValue(expires), "--expires", endOfDay: true) ?? DateTimeOffset.UtcNow.AddYears(1),
                     };
                     var envelope = CertificationIssuer.Issue(signingKey, claims, reportJson);
                     recordPath = Path.Combine(outputDirectory, $"{manifest.Id}.{manifest.Version}.{claims.Certifier}.certification.json");
@@ -214,17 +214,5 @@ internal static class CertifyCommand
         {
             throw new CliException($"{option} '{text}': {ex.Message}");
         }
-    }
-
-    private static DateTimeOffset ParseExpiry(string? text)
-    {
-        if (text is null)
-        {
-            return DateTimeOffset.UtcNow.AddYears(1);
-        }
-
-        return DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day)
-            ? day.AddDays(1).AddTicks(-1)
-            : throw new CliException($"--expires '{text}': expected a date as yyyy-MM-dd.");
     }
 }

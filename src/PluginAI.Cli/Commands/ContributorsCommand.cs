@@ -119,9 +119,7 @@ internal static class ContributorsCommand
 
     private static async Task<Analysis> FromPluginAsync(ParseResult parse, string spec, CancellationToken cancellationToken)
     {
-        var at = spec.IndexOf('@', StringComparison.Ordinal);
-        var id = at < 0 ? spec : spec[..at];
-        var version = at < 0 ? null : spec[(at + 1)..];
+        var (id, version) = CliParsing.PluginSpec(spec);
         var paths = RegistryFactory.Paths(parse);
         var client = RegistryFactory.Client(paths);
         PluginManifest? manifest = null;
@@ -153,11 +151,7 @@ internal static class ContributorsCommand
         }
 
         var section = manifest.Contributors ?? throw new CliException($"{id} {manifest.Version} ({where}) has no contributor statistics; they are recorded when the plugin is packed ('pluginai pack --contributors <repo>' or dotnet pack inside its git repository).");
-        var weights = new ContributionWeights(section.CodeWeight, section.IssuesWeight, section.DocsWeight);
-        var scores = section.Entries.Select(e => new ContributorScore(
-            new ContributorStatistics { Id = e.Id, Name = e.Name ?? e.Id, CodeCommits = e.CodeCommits, DocCommits = e.DocCommits, Issues = e.Issues },
-            (weights.Code * e.CodeCommits) + (weights.Issues * e.Issues) + (weights.Docs * e.DocCommits),
-            e.Share)).ToList();
+        var (weights, scores) = ContributorScoring.FromManifestSection(section);
         if (scores.Count == 0)
         {
             throw new CliException($"{id} {manifest.Version} ({where}) records no contributors.");
@@ -168,26 +162,20 @@ internal static class ContributorsCommand
 
     private static async Task<Analysis> AnalyseAsync(ParseResult parse, AnalysisOptions options, CliConsole console, CancellationToken cancellationToken)
     {
-        var since = ParseDate(parse.GetValue(options.Since), "--since", endOfDay: false);
-        var until = ParseDate(parse.GetValue(options.Until), "--until", endOfDay: true);
+        var since = CliParsing.Date(parse.GetValue(options.Since), "--since", endOfDay: false);
+        var until = CliParsing.Date(parse.GetValue(options.Until), "--until", endOfDay: true);
         var weightsText = parse.GetValue(options.Weights);
         var weights = weightsText is null ? ContributionWeights.Default : ContributionWeights.Parse(weightsText);
         var settings = new ContributorStatisticsOptions { Since = since, Until = until };
 
         var repository = parse.GetValue(options.Repository) ?? throw new CliException("Name the git repository to read, for example 'pluginai contributors stats .'.");
-        var history = await new GitHistoryReader(settings).ReadAsync(repository.FullName, cancellationToken).ConfigureAwait(false);
-        if (history.IsShallow)
+        var analysis = await ContributorAnalysis.RunAsync(repository.FullName, weights, settings, parse.GetValue(options.Issues)?.FullName, cancellationToken).ConfigureAwait(false);
+        if (analysis.History.IsShallow)
         {
             console.Error.WriteLine($"warning: '{repository}' is a shallow clone, so its history is partial and the counts are too low; run 'git fetch --unshallow' first");
         }
 
-        var contributors = history.Contributors;
-        if (parse.GetValue(options.Issues) is { } issuesFile)
-        {
-            contributors = IssueImporter.AddIssues(contributors, IssueImporter.Load(issuesFile.FullName), settings);
-        }
-
-        var scores = ContributorScoring.Score(contributors, weights);
+        var scores = analysis.Scores;
         if (parse.GetValue(options.Csv) is { } csv)
         {
             using var writer = new StreamWriter(csv.FullName);
@@ -200,25 +188,7 @@ internal static class ContributorsCommand
             ContributorReportWriter.WriteSvg(writer, scores);
         }
 
-        return new Analysis(since, until, weights, history, scores);
-    }
-
-    private static DateTimeOffset? ParseDate(string? text, string option, bool endOfDay)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        // A bare date as the end of a period means the whole of that day.
-        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day))
-        {
-            return endOfDay ? day.AddDays(1).AddSeconds(-1) : day;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            ? instant
-            : throw new CliException($"{option} '{text}' is not a date; use yyyy-MM-dd or an ISO 8601 date and time");
+        return new Analysis(since, until, weights, analysis.History, scores);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -147,7 +147,7 @@ internal static class LicenseCommand
         var licensee = new Option<string>("--licensee") { Description = "Who the licence is for.", Required = true };
         var product = new Option<string>("--product") { Description = "The product code, as in the plugin manifest's licensing.productCode.", Required = true };
         var features = new Option<string?>("--features") { Description = "Licensed features, comma-separated." };
-        var expires = new Option<string?>("--expires") { Description = "Expiry date (yyyy-MM-dd, end of that day UTC). Default: perpetual." };
+        var expires = new Option<string?>("--expires") { Description = "Expiry date (yyyy-MM-dd: the end of that day, UTC; or an ISO 8601 time). Default: perpetual." };
         var issued = new Option<string?>("--issued") { Description = "The issue date (yyyy-MM-dd), for re-issuing a licence with its original dates. Default: now." };
         var days = new Option<int?>("--days") { Description = "Valid for this many days from now, instead of --expires." };
         var trial = new Option<bool>("--trial") { Description = "Issue a trial licence." };
@@ -163,25 +163,9 @@ internal static class LicenseCommand
         {
             var paths = Paths(parse);
             using var signingKey = KeysCommand.LoadPrivateKey(paths, parse.GetValue(key)!);
-            var now = DateTimeOffset.UtcNow;
-            if (parse.GetValue(issued) is { } issuedText)
-            {
-                now = DateTimeOffset.TryParseExact(issuedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var issuedDay)
-                    ? issuedDay
-                    : throw new CliException($"--issued '{issuedText}': expected a date as yyyy-MM-dd.");
-            }
-
-            DateTimeOffset? expiry = null;
-            if (parse.GetValue(expires) is { } expiresText)
-            {
-                if (!DateTimeOffset.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var day))
-                {
-                    throw new CliException($"--expires '{expiresText}': expected a date as yyyy-MM-dd.");
-                }
-
-                expiry = day.AddDays(1).AddTicks(-1);
-            }
-            else if (parse.GetValue(days) is { } dayCount)
+            var now = CliParsing.Date(parse.GetValue(issued), "--issued", endOfDay: false) ?? DateTimeOffset.UtcNow;
+            var expiry = CliParsing.Date(parse.GetValue(expires), "--expires", endOfDay: true);
+            if (expiry is null && parse.GetValue(days) is { } dayCount)
             {
                 expiry = dayCount > 0 ? now.AddDays(dayCount) : throw new CliException($"--days {dayCount}: expected a positive number of days.");
             }

@@ -193,15 +193,13 @@ internal static class PackCommand
     private static async Task<string> StageWithContributorsAsync(string folder, string repository, string? weightsText, string? issuesFile, CliConsole console, CancellationToken cancellationToken)
     {
         var weights = weightsText is null ? ContributionWeights.Default : ContributionWeights.Parse(weightsText);
-        var settings = new ContributorStatisticsOptions();
-        var history = await new GitHistoryReader(settings).ReadAsync(repository, cancellationToken).ConfigureAwait(false);
-        if (history.IsShallow)
+        var analysis = await ContributorAnalysis.RunAsync(repository, weights, new ContributorStatisticsOptions(), issuesFile, cancellationToken).ConfigureAwait(false);
+        if (analysis.History.IsShallow)
         {
             console.Error.WriteLine($"warning: '{repository}' is a shallow clone, so the recorded contributor statistics are partial; run 'git fetch --unshallow' first");
         }
 
-        var contributors = issuesFile is null ? history.Contributors : IssueImporter.AddIssues(history.Contributors, IssueImporter.Load(issuesFile), settings);
-        var section = ContributorScoring.ToManifestSection(ContributorScoring.Score(contributors, weights), weights, null, null);
+        var section = analysis.ToManifestSection();
 
         var staged = Path.Combine(Path.GetTempPath(), "pluginai-pack", Guid.NewGuid().ToString("N"));
         foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))

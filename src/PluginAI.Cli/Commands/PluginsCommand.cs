@@ -125,7 +125,7 @@ internal static class PluginsCommand
             }
             else
             {
-                var (pluginId, versions) = Split(target);
+                var (pluginId, versions) = CliParsing.PluginSpec(target);
                 result = await Busy(console, parse.GetValue(json), $"Installing {pluginId}…", () => installer.InstallAsync(pluginId, versions, hardware, cancellationToken)).ConfigureAwait(false);
             }
 
@@ -217,12 +217,6 @@ internal static class PluginsCommand
 
     private static Task<T> Busy<T>(CliConsole console, bool json, string text, Func<Task<T>> work) =>
         json ? work() : console.Console.Status().StartAsync(text, _ => work());
-
-    private static (string Id, string? Versions) Split(string target)
-    {
-        var at = target.IndexOf('@', StringComparison.Ordinal);
-        return at < 0 ? (target, null) : (target[..at], target[(at + 1)..]);
-    }
 
     private static void Report(CliConsole console, bool json, InstalledPlugin plugin, string? previous, string verification, IReadOnlyList<string> explanation, string verb)
     {
