@@ -141,7 +141,7 @@ public sealed class PluginInstaller
     /// <c>&lt;home&gt;/certifications</c> when they verify.
     /// </remarks>
     /// <exception cref="RegistryException">No version fits, the download failed, the source has no signed index and <see cref="PluginInstallerOptions.RequireSignedIndex"/> is set, or the package is unsafe or does not match its manifest.</exception>
-    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match; or the source's index is untrusted, expired, rolled back, or does not vouch for the package's bytes.</exception>
+    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, its signature does not match, or a file differs from the signed manifest as it is extracted; or the source's index is untrusted, expired, rolled back, or does not vouch for the package's bytes.</exception>
     public async Task<InstallResult> InstallAsync(string id, string? versions, HardwareProfile hardware, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
@@ -162,7 +162,7 @@ public sealed class PluginInstaller
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>What was installed.</returns>
     /// <exception cref="RegistryException">The plugin does not fit this host and machine, or the package is unsafe or does not match its manifest.</exception>
-    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, or its signature does not match.</exception>
+    /// <exception cref="TrustException">The package is unsigned, signed by an untrusted key, its signature does not match, or a file differs from the signed manifest as it is extracted.</exception>
     public Task<InstallResult> InstallPackageFileAsync(string packagePath, HardwareProfile hardware, string? sourceName = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(packagePath);
@@ -336,7 +336,8 @@ public sealed class PluginInstaller
         CleanLeftovers();
         using var reader = PluginPackageReader.Open(packagePath, _options.Limits);
         var manifest = reader.Manifest;
-        var verification = reader.Verify(policy, _options.AllowUnsigned, cancellationToken).EnsureAccepted();
+        // Signature and manifest here; every file is hashed once, as it is extracted.
+        var verification = reader.Verify(policy, _options.AllowUnsigned, hashFiles: false, cancellationToken).EnsureAccepted();
 
         // The verified manifest decides the build, with the host's own rules.
         var report = CompatibilityChecker.Check(manifest, hardware, _options.HostApiVersion);
@@ -350,7 +351,19 @@ public sealed class PluginInstaller
         var staging = Path.Combine(StagingDirectory, $"{manifest.Id}-{Guid.NewGuid():N}");
         try
         {
-            SafePackageExtractor.Extract(reader, staging, report.SelectedVariant, cancellationToken);
+            ExtractionResult extracted;
+            try
+            {
+                extracted = SafePackageExtractor.Extract(reader, staging, report.SelectedVariant, cancellationToken);
+            }
+            catch (PackageContentException ex)
+            {
+                // The files are hashed here rather than in Verify: a file that differs from the signed manifest is a
+                // trust failure like any other verification failure.
+                throw new TrustException($"{Path.GetFileName(packagePath)}: refused: its content does not match its manifest: {ex.Message}", ex);
+            }
+
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {extracted.Files.Count} file{(extracted.Files.Count == 1 ? string.Empty : "s")} extracted, each matching its size and SHA-256 in the signed manifest"));
             lines.AddRange(StoreCertifications(manifest, sourceName, sourceCertifications, hardware, policy));
             var receipt = new InstallReceipt(manifest.Id, version, sourceName, report.SelectedVariant, Sha256(packagePath), _options.TimeProvider.GetUtcNow(), verification.Publisher?.KeyId, verification.Publisher?.Name, lines);
             AtomicFile.WriteAllBytes(Path.Combine(staging, InstallReceipt.FileName), JsonSerializer.SerializeToUtf8Bytes(receipt, InstallReceipt.JsonOptions));

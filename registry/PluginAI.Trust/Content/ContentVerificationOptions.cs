@@ -17,6 +17,13 @@ public sealed record ContentVerificationOptions
     /// </summary>
     public Func<PluginManifest, string, bool>? ExpectPresent { get; init; }
 
+    /// <summary>
+    /// Gets a value indicating whether every file's size and SHA-256 are checked (the default). Off, only the signature
+    /// and the manifest are: for callers that check each file themselves as they use it, such as an installer that
+    /// hashes while it extracts, so the files are not read twice.
+    /// </summary>
+    public bool HashFiles { get; init; } = true;
+
     /// <summary>Gets the total size in bytes above which files are hashed in parallel.</summary>
     public long ParallelThresholdBytes { get; init; } = 4 * 1024 * 1024;
 

@@ -5,8 +5,9 @@ namespace PluginAI.Trust.Content;
 /// <summary>The outcome of verifying a plugin's content against its signature and manifest.</summary>
 public sealed class ContentVerificationResult
 {
-    internal ContentVerificationResult(string source, ContentVerificationStatus status, TrustedKey? publisher, PluginManifest? manifest, IReadOnlyList<ContentProblem> problems, int filesVerified)
+    internal ContentVerificationResult(string source, ContentVerificationStatus status, TrustedKey? publisher, PluginManifest? manifest, IReadOnlyList<ContentProblem> problems, int filesVerified, bool filesHashed = true)
     {
+        FilesHashed = filesHashed;
         Source = source;
         Status = status;
         Publisher = publisher;
@@ -36,9 +37,13 @@ public sealed class ContentVerificationResult
     /// <summary>Gets the number of files whose size and SHA-256 matched the manifest.</summary>
     public int FilesVerified { get; }
 
+    /// <summary>Gets a value indicating whether the files were checked; <see langword="false"/> when <see cref="ContentVerificationOptions.HashFiles"/> was off and the caller checks them itself.</summary>
+    public bool FilesHashed { get; }
+
     /// <summary>Gets a one-line summary, such as <c>signed by acme-publisher (3f2a…), 12 files verified</c>.</summary>
     public string Summary => Status switch
     {
+        ContentVerificationStatus.Trusted when !FilesHashed => $"{Source}: signed by {Publisher!.Name} ({Publisher.KeyId})",
         ContentVerificationStatus.Trusted => $"{Source}: signed by {Publisher!.Name} ({Publisher.KeyId}), {FilesVerified} file{(FilesVerified == 1 ? string.Empty : "s")} verified",
         ContentVerificationStatus.AllowedUnverified => $"{Source}: {string.Join("; ", Problems.Where(p => p.Allowed).Select(p => p.Message))}",
         _ => $"{Source}: refused: {string.Join("; ", Problems.Where(p => !p.Allowed))}",

@@ -60,7 +60,7 @@ public static class PluginContentVerifier
                     : "not packed: the manifest lists no files, so their content cannot be checked; pack the plugin with 'dotnet pack', or pass --allow-unsigned to accept it",
                 allow));
         }
-        else
+        else if (options.HashFiles)
         {
             verified = VerifyFiles(content, manifest, options, problems, cancellationToken);
         }
@@ -68,7 +68,7 @@ public static class PluginContentVerifier
         var status = problems.Any(p => !p.Allowed)
             ? ContentVerificationStatus.Refused
             : problems.Count > 0 || publisher is null ? ContentVerificationStatus.AllowedUnverified : ContentVerificationStatus.Trusted;
-        return new ContentVerificationResult(content.Source, status, publisher, manifest, problems, verified);
+        return new ContentVerificationResult(content.Source, status, publisher, manifest, problems, verified, options.HashFiles);
     }
 
     /// <summary>Computes the entry a manifest's <c>files</c> list holds for a file, reading the stream to its end.</summary>

@@ -146,7 +146,7 @@ internal static class CertifyCommand
         }
 
         using var reader = PluginPackageReader.Open(input.FullName);
-        reader.Verify(policy, allowUnsigned, cancellationToken).EnsureAccepted();
+        reader.Verify(policy, allowUnsigned, hashFiles: false, cancellationToken).EnsureAccepted();
         var fit = CompatibilityChecker.Check(reader.Manifest, hardware).Decisions.FirstOrDefault(d => d.Fits)
             ?? throw new CliException($"{reader.Manifest.Id} {reader.Manifest.Version} has no build that fits this machine.");
         var variant = reader.Manifest.Variants.FirstOrDefault(v => v.Name == fit.Build)?.Name;
