@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using Microsoft.SemanticKernel;
-using PluginAI.Host.Knowledge;
+using PluginAI.Runtime.Knowledge;
 using PluginAI.Retrieval;
 
 namespace PluginAI.SemanticKernel;
@@ -27,7 +27,7 @@ public sealed class KnowledgeBaseSearchPlugin(KnowledgeBaseSession session)
         [Description("How many passages to return.")] int top = 5,
         CancellationToken cancellationToken = default)
     {
-        var passages = await KnowledgeQueries.SearchAsync(session, query, top, SearchMode.Hybrid, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var passages = await SearchService.SearchAsync(session, new SearchRequest { Query = query, Top = top, Mode = SearchMode.Hybrid }, cancellationToken).ConfigureAwait(false);
         if (passages.Count == 0)
         {
             return "No passage in the documents matches.";

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
-using PluginAI.Backends;
-using PluginAI.Host.Knowledge;
+using PluginAI.Runtime.Chat;
+using PluginAI.Runtime.Knowledge;
 using PluginAI.SemanticKernel;
 
 namespace Microsoft.SemanticKernel;
@@ -15,18 +15,17 @@ public static class PluginAIKernelBuilderExtensions
     /// knowledge base as a plugin whose <c>search</c> function returns numbered passages with their sources.
     /// </summary>
     /// <param name="builder">The kernel builder.</param>
-    /// <param name="chatModel">A loaded model that chats, or <see langword="null"/>.</param>
+    /// <param name="chat">A chat model taken from the model pool (<c>ChatService.OpenAsync</c>), or <see langword="null"/>; its client runs the postprocessors.</param>
     /// <param name="knowledgeBase">An open knowledge base, or <see langword="null"/>; its embedding model is registered too.</param>
     /// <param name="pluginName">The name of the knowledge-base plugin in prompts, as in <c>{{knowledge.search $question}}</c>.</param>
     /// <returns>The builder.</returns>
     /// <remarks>The caller owns the model and the knowledge base and disposes them after the kernel.</remarks>
-    public static IKernelBuilder AddPluginAI(this IKernelBuilder builder, ILoadedModel? chatModel = null, KnowledgeBaseSession? knowledgeBase = null, string pluginName = "knowledge")
+    public static IKernelBuilder AddPluginAI(this IKernelBuilder builder, ChatSession? chat = null, KnowledgeBaseSession? knowledgeBase = null, string pluginName = "knowledge")
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (chatModel is not null)
+        if (chat is not null)
         {
-            var chat = chatModel.ChatClient ?? throw new ArgumentException($"The model '{chatModel.Metadata.ModelId}' does not chat.", nameof(chatModel));
-            builder.Services.AddSingleton(chat);
+            builder.Services.AddSingleton(chat.Client);
         }
 
         if (knowledgeBase is not null)

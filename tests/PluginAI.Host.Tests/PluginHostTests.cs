@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using System.Text;
 using Microsoft.Extensions.AI;
-using PluginAI.Host.Pipelines;
+using PluginAI.Runtime.Chat;
 using PluginAI.Processing;
 
 namespace PluginAI.Host.Tests;

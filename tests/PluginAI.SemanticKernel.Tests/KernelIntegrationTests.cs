@@ -1,8 +1,9 @@
 using Microsoft.SemanticKernel;
-using PluginAI.Backends;
+using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Host;
-using PluginAI.Host.Knowledge;
-using PluginAI.Host.Models;
+using PluginAI.Runtime.Chat;
+using PluginAI.Runtime.Ingestion;
+using PluginAI.Runtime.Knowledge;
 using PluginAI.TestSupport;
 
 namespace PluginAI.SemanticKernel.Tests;
@@ -10,26 +11,31 @@ namespace PluginAI.SemanticKernel.Tests;
 public sealed class KernelIntegrationTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "pluginai-sk", Guid.NewGuid().ToString("N"));
-    private PluginHost _host = null!;
+    private ServiceProvider _services = null!;
 
     public async Task InitializeAsync()
     {
-        var options = new PluginHostOptions { HomeDirectory = Path.Combine(_root, "home"), IncludeBundledPlugins = false, AllowUnsigned = true };
-        options.AdditionalPluginDirectories.Add(Path.Combine(AppContext.BaseDirectory, "TestPlugins"));
-        _host = await PluginHost.StartAsync(options);
-        Assert.All(_host.Plugins, p => Assert.True(p.Status == PluginStatus.Loaded, $"{p.Id}: {p.Reason}"));
+        _services = new ServiceCollection().AddPluginAI(options =>
+        {
+            options.Host.HomeDirectory = Path.Combine(_root, "home");
+            options.Host.IncludeBundledPlugins = false;
+            options.Host.AllowUnsigned = true;
+            options.Host.AdditionalPluginDirectories.Add(Path.Combine(AppContext.BaseDirectory, "TestPlugins"));
+        }).BuildServiceProvider();
+        var plugins = await _services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>().ListAsync();
+        Assert.All(plugins, p => Assert.True(p.Status == PluginStatus.Loaded, $"{p.Id}: {p.Reason}"));
 
         var docs = Path.Combine(_root, "docs");
         Directory.CreateDirectory(docs);
         await File.WriteAllTextAsync(Path.Combine(docs, "lighthouse.md"), "# Lighthouses\n\nThe Tower of Hercules in A Coruña is the oldest lighthouse still in use; it was built by the Romans in the first century.\n");
         await File.WriteAllTextAsync(Path.Combine(docs, "bread.md"), "# Baking\n\nSourdough bread rises because wild yeast and lactic bacteria ferment the flour for many hours.\n");
-        var report = await IngestionPipeline.RunAsync(_host, new IngestionOptions { Folder = docs, KnowledgeBase = "sk" });
+        var report = await _services.GetRequiredService<IngestionService>().IngestFolderAsync(new IngestionOptions { Folder = docs, KnowledgeBase = "sk" });
         Assert.Equal(2, report.Added);
     }
 
     public async Task DisposeAsync()
     {
-        await _host.DisposeAsync();
+        await _services.DisposeAsync();
         Directory.Delete(_root, recursive: true);
     }
 
@@ -38,10 +44,10 @@ public sealed class KernelIntegrationTests : IAsyncLifetime
     {
         var modelPath = Path.Combine(_root, "tiny.gguf");
         TinyLlamaModel.Write(modelPath, new TinyLlamaModelOptions { ChatTemplate = TinyLlamaModel.ChatMLTemplate });
-        await using var chat = await ModelLoader.LoadAsync(_host, modelPath, ModelCapabilities.Chat);
-        await using var kb = await new KnowledgeBaseCatalog(_host).OpenAsync("sk", create: false);
+        await using var chat = await _services.GetRequiredService<ChatService>().OpenAsync(new ChatSessionOptions { Model = modelPath });
+        await using var kb = await _services.GetRequiredService<KnowledgeBaseService>().OpenAsync("sk");
 
-        var kernel = Kernel.CreateBuilder().AddPluginAI(chat.Model, kb).Build();
+        var kernel = Kernel.CreateBuilder().AddPluginAI(chat, kb).Build();
         var filter = new RecordingFilter();
         kernel.FunctionInvocationFilters.Add(filter);
         kernel.PromptRenderFilters.Add(filter);
@@ -60,7 +66,7 @@ public sealed class KernelIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task SearchPlugin_ReturnsNumberedPassagesWithSources()
     {
-        await using var kb = await new KnowledgeBaseCatalog(_host).OpenAsync("sk", create: false);
+        await using var kb = await _services.GetRequiredService<KnowledgeBaseService>().OpenAsync("sk");
         var text = await new KnowledgeBaseSearchPlugin(kb).SearchAsync("How does sourdough rise?", top: 1);
 
         Assert.StartsWith("[1] ", text, StringComparison.Ordinal);

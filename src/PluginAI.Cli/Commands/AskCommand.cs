@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text;
 using Microsoft.Extensions.AI;
-using PluginAI.Backends;
-using PluginAI.Host;
-using PluginAI.Host.Knowledge;
-using PluginAI.Host.Models;
+using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Retrieval;
+using PluginAI.Runtime;
+using PluginAI.Runtime.Ingestion;
+using PluginAI.Runtime.Knowledge;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -14,7 +14,7 @@ namespace PluginAI.Cli.Commands;
 internal static class AskCommand
 {
     /// <summary>The registered model name <c>ask</c> uses when no <c>--model</c> is given.</summary>
-    public const string DefaultChatModel = "default";
+    public const string DefaultChatModel = PluginAIOptions.DefaultChatModelName;
 
     public static Command Create(CliConsole console)
     {
@@ -36,34 +36,31 @@ internal static class AskCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var asJson = parse.GetValue(json);
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
             IngestionReport? ingestion = null;
             if (parse.GetValue(from) is { } folder)
             {
-                ingestion = await IngestCommand.RunAsync(console, host, new IngestionOptions { Folder = folder.FullName, KnowledgeBase = parse.GetValue(kb)! }, showProgress: !asJson, cancellationToken).ConfigureAwait(false);
+                ingestion = await IngestCommand.RunAsync(console, services.GetRequiredService<IngestionService>(), new IngestionOptions { Folder = folder.FullName, KnowledgeBase = parse.GetValue(kb)! }, showProgress: !asJson, cancellationToken).ConfigureAwait(false);
                 if (!asJson && ingestion.Skipped.Count > 0)
                 {
                     IngestCommand.Render(console.Console, ingestion);
                 }
             }
 
-            await using var session = await new KnowledgeBaseCatalog(host).OpenAsync(parse.GetValue(kb)!, create: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var modelName = parse.GetValue(model) ?? (new ModelRegistry(host.Paths).List().Any(m => m.Name == DefaultChatModel) ? DefaultChatModel : null);
-            await using var chat = modelName is null ? null : await ModelLoader.LoadAsync(host, modelName, ModelCapabilities.Chat, plan.Read(parse), cancellationToken).ConfigureAwait(false);
-            var options = new AskOptions
-            {
-                Top = parse.GetValue(top),
-                Mode = parse.GetValue(mode),
-                PathGlob = parse.GetValue(path),
-                ChatClient = chat?.Model.ChatClient,
-                ChatOptions = new ChatOptions { MaxOutputTokens = parse.GetValue(maxTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
-            };
-            if (parse.GetValue(template) is { } file)
-            {
-                options.Settings["template"] = await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-            }
-
-            var answer = await KnowledgeQueries.AskAsync(host, session, parse.GetValue(question)!, options, cancellationToken).ConfigureAwait(false);
+            await using var answer = await services.GetRequiredService<AskService>().AskAsync(
+                new AskRequest
+                {
+                    Question = parse.GetValue(question)!,
+                    KnowledgeBase = parse.GetValue(kb)!,
+                    Model = parse.GetValue(model),
+                    Top = parse.GetValue(top),
+                    Mode = parse.GetValue(mode),
+                    PathGlob = parse.GetValue(path),
+                    TemplateFile = parse.GetValue(template)?.FullName,
+                    ChatOptions = new ChatOptions { MaxOutputTokens = parse.GetValue(maxTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
+                    Plan = plan.Read(parse),
+                },
+                cancellationToken).ConfigureAwait(false);
             var text = new StringBuilder();
             await foreach (var update in answer.Updates.ConfigureAwait(false))
             {
@@ -82,7 +79,7 @@ internal static class AskCommand
                     question = parse.GetValue(question),
                     answer = text.ToString(),
                     extractive = answer.IsExtractive,
-                    model = chat?.Model.Metadata.ModelId,
+                    model = answer.ModelId,
                     sources = answer.Sources.Select((p, i) => new { number = i + 1, p.SourcePath, p.Page, p.Section, p.StartOffset, p.EndOffset, p.Score, p.Text }),
                     findings = answer.Context.Findings,
                     ingestion,

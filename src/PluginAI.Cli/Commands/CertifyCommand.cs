@@ -5,7 +5,7 @@ using PluginAI.Hardware;
 using PluginAI.Host;
 using PluginAI.Host.Compatibility;
 using PluginAI.Host.Hardware;
-using PluginAI.Host.Models;
+using PluginAI.Runtime.Models;
 using PluginAI.Manifest;
 using PluginAI.Registry;
 using PluginAI.Testing;
@@ -70,7 +70,7 @@ internal static class CertifyCommand
 
                 var manifest = record.Manifest!;
                 var backend = host.GetBackends().FirstOrDefault() ?? throw new CliException($"{manifest.Id} is not a backend; certification covers inference backends.");
-                var (_, _, plan) = ModelLoader.Plan(host, modelFile.FullName);
+                var plan = ModelResolver.Plan(host, modelFile.FullName).Plan;
                 var request = new ModelLoadRequest { ModelPath = modelFile.FullName, Plan = plan, CacheDirectory = host.Paths.Cache, Capabilities = ModelCapabilities.Chat | ModelCapabilities.Embeddings };
                 var runOptions = new ConformanceRunOptions { PluginId = manifest.Id, PluginVersion = manifest.Version.ToString(), Hardware = hardware };
                 var report = await RunAsync(console, parse.GetValue(json), backend, request, runOptions, cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using PluginAI.Hardware;
 using PluginAI.Host;
-using PluginAI.Host.Models;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime.Doctor;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -19,30 +20,31 @@ internal static class DoctorCommand
         planOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
-            var modelPlan = parse.GetValue(model) is { } name ? ModelLoader.Plan(host, name, planOptions.Read(parse)) : default;
+            await using var services = CliServices.Create(parse);
+            var report = await services.GetRequiredService<DoctorService>().GetReportAsync(parse.GetValue(model), planOptions.Read(parse), cancellationToken).ConfigureAwait(false);
+            var modelPlan = report.Model;
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, new
                 {
-                    home = host.Paths.Home,
-                    hostApi = PluginApi.Version.ToString(),
+                    home = report.Home,
+                    hostApi = report.HostApi,
                     trust = new
                     {
-                        policy = host.TrustPolicy.Path,
-                        allowUnsigned = host.AllowsUnsigned,
-                        requireCertified = host.Options.RequireCertified || host.TrustPolicy.RequireCertified,
-                        trustedKeys = host.TrustPolicy.Keys.Count(k => k.Revoked is null),
+                        policy = report.Trust.Policy,
+                        allowUnsigned = report.Trust.AllowUnsigned,
+                        requireCertified = report.Trust.RequireCertified,
+                        trustedKeys = report.Trust.TrustedKeys,
                     },
-                    hardware = host.Hardware,
-                    plugins = host.Plugins.Select(PluginView.From),
-                    model = modelPlan.Plan is null ? null : new { path = modelPlan.Path, backend = modelPlan.Backend.Metadata.Name, plan = modelPlan.Plan },
+                    hardware = report.Hardware,
+                    plugins = report.Plugins.Select(PluginView.From),
+                    model = modelPlan is null ? null : new { path = modelPlan.Path, backend = modelPlan.Backend.Metadata.Name, plan = modelPlan.Plan },
                 });
                 return 0;
             }
 
-            Render(console.Console, host);
-            if (modelPlan.Plan is not null)
+            Render(console.Console, report);
+            if (modelPlan is not null)
             {
                 console.Console.Write(PlanTable.Create($"{Path.GetFileName(modelPlan.Path)} on {modelPlan.Backend.Metadata.Name}", modelPlan.Plan));
             }
@@ -52,9 +54,9 @@ internal static class DoctorCommand
         return command;
     }
 
-    private static void Render(IAnsiConsole console, PluginHost host)
+    private static void Render(IAnsiConsole console, DoctorReport report)
     {
-        var hw = host.Hardware;
+        var hw = report.Hardware;
         var table = new Table().RoundedBorder().Title("[bold]This machine[/]").HideHeaders();
         table.AddColumn("What");
         table.AddColumn("Found");
@@ -74,15 +76,15 @@ internal static class DoctorCommand
         }
 
         console.Write(table);
-        console.Write(PluginTable.Create(host.Plugins, details: true));
-        if (host.AllowsUnsigned)
+        console.Write(PluginTable.Create(report.Plugins, details: true));
+        if (report.Trust.AllowUnsigned)
         {
-            var why = host.Options.AllowUnsigned ? "--allow-unsigned was given" : $"allowUnsigned is on in {host.TrustPolicy.Path}";
+            var why = report.Trust.AllowUnsignedReason ?? string.Empty;
             console.Write(new Panel(new Markup($"[bold red]UNSIGNED PLUGINS ARE ALLOWED[/] ({Markup.Escape(why)}): plugins without a trusted signature are installed and loaded. Anyone who can write to the plugins folder can run code in PluginAI.")) { Border = BoxBorder.Heavy, BorderStyle = new Style(Color.Red) });
         }
 
-        var loaded = host.Plugins.Count(p => p.Status == PluginStatus.Loaded);
-        console.MarkupLineInterpolated($"PluginAI home: [bold]{host.Paths.Home}[/]  plugin API {PluginApi.Version}  {loaded} of {host.Plugins.Count} plugin(s) loaded");
+        var loaded = report.Plugins.Count(p => p.Status == PluginStatus.Loaded);
+        console.MarkupLineInterpolated($"PluginAI home: [bold]{report.Home}[/]  plugin API {report.HostApi}  {loaded} of {report.Plugins.Count} plugin(s) loaded");
     }
 
     private static string Describe(AcceleratorInfo a)

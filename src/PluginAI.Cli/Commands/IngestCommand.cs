@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using PluginAI.Host;
-using PluginAI.Host.Knowledge;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime.Ingestion;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -20,7 +20,7 @@ internal static class IngestCommand
         var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
             var options = new IngestionOptions
             {
                 Folder = parse.GetValue(folder)!.FullName,
@@ -37,7 +37,7 @@ internal static class IngestCommand
                 options.Exclude.Add(glob);
             }
 
-            var report = await RunAsync(console, host, options, showProgress: !parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            var report = await RunAsync(console, services.GetRequiredService<IngestionService>(), options, showProgress: !parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, report);
@@ -52,11 +52,11 @@ internal static class IngestCommand
         return command;
     }
 
-    public static async Task<IngestionReport> RunAsync(CliConsole console, PluginHost host, IngestionOptions options, bool showProgress, CancellationToken cancellationToken)
+    public static async Task<IngestionReport> RunAsync(CliConsole console, IngestionService ingestion, IngestionOptions options, bool showProgress, CancellationToken cancellationToken)
     {
         if (!showProgress)
         {
-            return await IngestionPipeline.RunAsync(host, options, null, cancellationToken).ConfigureAwait(false);
+            return await ingestion.IngestFolderAsync(options, null, cancellationToken).ConfigureAwait(false);
         }
 
         IngestionReport? report = null;
@@ -75,7 +75,7 @@ internal static class IngestCommand
                     var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.FilesDone}/{p.FilesTotal} files, {p.Chunks} chunks, {p.FilesDone / seconds:0.0} files/s");
                 });
-                report = await IngestionPipeline.RunAsync(host, options, progress, cancellationToken).ConfigureAwait(false);
+                report = await ingestion.IngestFolderAsync(options, progress, cancellationToken).ConfigureAwait(false);
                 task.MaxValue = Math.Max(1, report.Files);
                 task.Value = task.MaxValue;
                 task.Description = string.Create(CultureInfo.InvariantCulture, $"{report.Files} files, {report.Chunks} chunks stored, {report.Unchanged} unchanged, {report.Elapsed.TotalSeconds:0.0} s");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using PluginAI.Host.Knowledge;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime.Knowledge;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -15,8 +16,8 @@ internal static class KbCommand
         var list = new Command("list", "List knowledge bases.") { listJson };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
-            var bases = new KnowledgeBaseCatalog(host).List();
+            await using var services = CliServices.Create(parse);
+            var bases = await services.GetRequiredService<KnowledgeBaseService>().ListAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(listJson))
             {
                 JsonOutput.Write(console.Out, bases);
@@ -37,29 +38,28 @@ internal static class KbCommand
             return 0;
         });
 
-        var statsName = new Argument<string>("name") { Description = "The knowledge base.", DefaultValueFactory = _ => KnowledgeBaseCatalog.DefaultName };
+        var statsName = new Argument<string>("name") { Description = "The knowledge base.", DefaultValueFactory = _ => KnowledgeBaseService.DefaultName };
         var statsJson = PluginAICommand.JsonOption();
         var stats = new Command("stats", "Show a knowledge base's counts and sizes.") { statsName, statsJson };
         stats.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
-            await using var session = await new KnowledgeBaseCatalog(host).OpenAsync(parse.GetValue(statsName)!, create: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var s = await session.Store.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
+            var (info, s) = await services.GetRequiredService<KnowledgeBaseService>().GetStatisticsAsync(parse.GetValue(statsName)!, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(statsJson))
             {
-                JsonOutput.Write(console.Out, new { info = session.Info, statistics = s });
+                JsonOutput.Write(console.Out, new { info = info, statistics = s });
                 return 0;
             }
 
-            var table = new Table().RoundedBorder().Title($"[bold]{Markup.Escape(session.Info.Name)}[/]").HideHeaders();
+            var table = new Table().RoundedBorder().Title($"[bold]{Markup.Escape(info.Name)}[/]").HideHeaders();
             table.AddColumn("What");
             table.AddColumn("Value");
             table.AddRow("Documents", s.Documents.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Chunks", s.Chunks.ToString(CultureInfo.InvariantCulture));
             table.AddRow("Size on disk", string.Create(CultureInfo.InvariantCulture, $"{s.SizeBytes / (1024.0 * 1024):0.0} MiB"));
-            table.AddRow("Embedding model", $"{s.EmbeddingModelId ?? session.Info.EmbeddingModelId}, {s.EmbeddingDimensions} dimensions");
+            table.AddRow("Embedding model", $"{s.EmbeddingModelId ?? info.EmbeddingModelId}, {s.EmbeddingDimensions} dimensions");
             table.AddRow("Vector index", s.VectorIndex ?? "-");
-            table.AddRow("Folders", string.Join(Environment.NewLine, session.Info.Folders));
+            table.AddRow("Folders", string.Join(Environment.NewLine, info.Folders));
             console.Console.Write(table);
             return 0;
         });
@@ -68,8 +68,8 @@ internal static class KbCommand
         var remove = new Command("remove", "Delete a knowledge base and its files (the documents themselves are kept).") { removeName };
         remove.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
-            if (!new KnowledgeBaseCatalog(host).Remove(parse.GetValue(removeName)!))
+            await using var services = CliServices.Create(parse);
+            if (!await services.GetRequiredService<KnowledgeBaseService>().RemoveAsync(parse.GetValue(removeName)!, cancellationToken).ConfigureAwait(false))
             {
                 throw new CliException($"there is no knowledge base '{parse.GetValue(removeName)}'; see 'pluginai kb list'");
             }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PluginAI.Host.Knowledge;
+using PluginAI.Runtime.Knowledge;
 
 namespace PluginAI.Cli.Commands;
 
@@ -9,6 +9,6 @@ internal static class KnowledgeOptions
     public static Option<string> KnowledgeBase() => new("--kb")
     {
         Description = "The knowledge base.",
-        DefaultValueFactory = _ => KnowledgeBaseCatalog.DefaultName,
+        DefaultValueFactory = _ => KnowledgeBaseService.DefaultName,
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using PluginAI.Host;
-using PluginAI.Host.Models;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime;
+using PluginAI.Runtime.Models;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -16,10 +17,10 @@ internal static class ModelsCommand
         var path = new Argument<FileInfo>("path") { Description = "The model file (.gguf, or .onnx with vocab.txt beside it)." };
         var addJson = PluginAICommand.JsonOption();
         var add = new Command("add", "Register a model file under a name.") { name, path, addJson };
-        add.SetAction(parse =>
+        add.SetAction(async (parse, cancellationToken) =>
         {
-            var registry = new ModelRegistry(new PluginAIPaths(parse.GetValue(PluginAICommand.HomeOption)));
-            var model = registry.Add(parse.GetValue(name)!, parse.GetValue(path)!.FullName);
+            await using var services = CliServices.Create(parse);
+            var model = services.GetRequiredService<ModelService>().Add(parse.GetValue(name)!, parse.GetValue(path)!.FullName);
             if (parse.GetValue(addJson))
             {
                 JsonOutput.Write(console.Out, model);
@@ -34,9 +35,10 @@ internal static class ModelsCommand
 
         var listJson = PluginAICommand.JsonOption();
         var list = new Command("list", "List registered models.") { listJson };
-        list.SetAction(parse =>
+        list.SetAction(async (parse, cancellationToken) =>
         {
-            var models = new ModelRegistry(new PluginAIPaths(parse.GetValue(PluginAICommand.HomeOption))).List();
+            await using var services = CliServices.Create(parse);
+            var models = services.GetRequiredService<ModelService>().List();
             if (parse.GetValue(listJson))
             {
                 JsonOutput.Write(console.Out, models.Select(m => new { m.Name, m.Path, m.AddedAt, exists = File.Exists(m.Path) }));
@@ -53,17 +55,17 @@ internal static class ModelsCommand
                 table.AddRow(new Text(m.Name), new Text(m.Path), new Markup(info.Exists ? $"{info.Length / (1024.0 * 1024):0.0} MiB" : "[red]missing[/]"));
             }
 
-            table.AddRow(new Text(ModelLoader.DefaultEmbeddingModel), new Text("(built in, ONNX embeddings)"), new Text("87 MiB"));
+            table.AddRow(new Text(PluginAIOptions.BuiltInEmbeddingModel), new Text("(built in, ONNX embeddings)"), new Text("87 MiB"));
             console.Console.Write(table);
             return 0;
         });
 
         var removeName = new Argument<string>("name") { Description = "The registered name." };
         var remove = new Command("remove", "Forget a registered name (the file is kept).") { removeName };
-        remove.SetAction(parse =>
+        remove.SetAction(async (parse, cancellationToken) =>
         {
-            var registry = new ModelRegistry(new PluginAIPaths(parse.GetValue(PluginAICommand.HomeOption)));
-            if (!registry.Remove(parse.GetValue(removeName)!))
+            await using var services = CliServices.Create(parse);
+            if (!services.GetRequiredService<ModelService>().Remove(parse.GetValue(removeName)!))
             {
                 throw new CliException($"no model is registered as '{parse.GetValue(removeName)}'; see 'pluginai models list'");
             }

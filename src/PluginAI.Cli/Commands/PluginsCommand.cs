@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Registry;
+using PluginAI.Runtime.Plugins;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -24,14 +26,15 @@ internal static class PluginsCommand
         var list = new Command("list", "List discovered plugins with their status, signature and, for backends, certification per device.") { json };
         list.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
+            var plugins = await services.GetRequiredService<PluginService>().ListAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, host.Plugins.Select(PluginView.From));
+                JsonOutput.Write(console.Out, plugins.Select(PluginView.From));
             }
             else
             {
-                console.Console.Write(PluginTable.Create(host.Plugins, details: false));
+                console.Console.Write(PluginTable.Create(plugins, details: false));
             }
 
             return 0;
@@ -49,10 +52,9 @@ internal static class PluginsCommand
         var command = new Command("search", "Search the package sources for plugins.") { term, kind, compatible, certified, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = RegistryFactory.Paths(parse);
-            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
-            var client = RegistryFactory.Client(paths);
-            var response = await Busy(console, parse.GetValue(json), "Searching the package sources…", () => client.SearchAsync(parse.GetValue(term), parse.GetValue(kind), parse.GetValue(compatible), parse.GetValue(certified), hardware, cancellationToken)).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
+            var plugins = services.GetRequiredService<PluginService>();
+            var response = await Busy(console, parse.GetValue(json), "Searching the package sources…", () => plugins.SearchAsync(parse.GetValue(term), parse.GetValue(kind), parse.GetValue(compatible), parse.GetValue(certified), cancellationToken)).ConfigureAwait(false);
             foreach (var warning in response.Warnings)
             {
                 console.Error.WriteLine($"warning: {warning}");
@@ -113,20 +115,18 @@ internal static class PluginsCommand
         var command = new Command("install", "Install the newest version that fits this host and machine, with the build (variant) that fits best; the choice is explained.") { id, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = RegistryFactory.Paths(parse);
-            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
-            var client = RegistryFactory.Client(paths);
-            var installer = RegistryFactory.Installer(parse, paths, client);
+            await using var services = CliServices.Create(parse);
+            var plugins = services.GetRequiredService<PluginService>();
             var target = parse.GetValue(id)!;
             InstallResult result;
             if (target.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase) && File.Exists(target))
             {
-                result = await Busy(console, parse.GetValue(json), $"Installing {Path.GetFileName(target)}…", () => installer.InstallPackageFileAsync(Path.GetFullPath(target), hardware, null, cancellationToken)).ConfigureAwait(false);
+                result = await Busy(console, parse.GetValue(json), $"Installing {Path.GetFileName(target)}…", () => plugins.InstallAsync(target, null, cancellationToken)).ConfigureAwait(false);
             }
             else
             {
                 var (pluginId, versions) = CliParsing.PluginSpec(target);
-                result = await Busy(console, parse.GetValue(json), $"Installing {pluginId}…", () => installer.InstallAsync(pluginId, versions, hardware, cancellationToken)).ConfigureAwait(false);
+                result = await Busy(console, parse.GetValue(json), $"Installing {pluginId}…", () => plugins.InstallAsync(pluginId, versions, cancellationToken)).ConfigureAwait(false);
             }
 
             Report(console, parse.GetValue(json), result.Plugin, result.PreviousVersion, result.Verification.Summary, result.Explanation, "Installed");
@@ -142,33 +142,30 @@ internal static class PluginsCommand
         var command = new Command("update", "Update installed plugins to the newest version that fits; a failed update leaves the installed version working.") { id, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var paths = RegistryFactory.Paths(parse);
-            var hardware = await RegistryFactory.HardwareAsync(parse, cancellationToken).ConfigureAwait(false);
-            var client = RegistryFactory.Client(paths);
-            var installer = RegistryFactory.Installer(parse, paths, client);
-            var ids = parse.GetValue(id) is { } one ? [one] : installer.List().Select(p => p.Id).ToList();
+            await using var services = CliServices.Create(parse);
+            var plugins = services.GetRequiredService<PluginService>();
+            var ids = parse.GetValue(id) is { } one ? [one] : plugins.Installed();
             var results = new List<object>();
             var failures = 0;
             foreach (var pluginId in ids)
             {
-                try
-                {
-                    var update = await Busy(console, parse.GetValue(json), $"Updating {pluginId}…", () => installer.UpdateAsync(pluginId, hardware, cancellationToken)).ConfigureAwait(false);
-                    results.Add(new { id = pluginId, update.Updated, version = update.InstalledVersion, update.Explanation });
-                    if (!parse.GetValue(json))
-                    {
-                        console.Console.MarkupLineInterpolated($"{pluginId}: {(update.Updated ? $"updated to {update.InstalledVersion}" : $"{update.InstalledVersion} is the newest version that fits")}");
-                        foreach (var line in update.Explanation)
-                        {
-                            console.Console.MarkupLineInterpolated($"  [grey]{line}[/]");
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is RegistryException or PluginAI.Trust.TrustException or IOException)
+                var outcome = await Busy(console, parse.GetValue(json), $"Updating {pluginId}…", () => plugins.UpdateAsync(pluginId, cancellationToken)).ConfigureAwait(false);
+                if (outcome.Result is not { } update)
                 {
                     failures++;
-                    results.Add(new { id = pluginId, updated = false, error = ex.Message });
-                    console.Error.WriteLine($"error: {pluginId}: {ex.Message} (the installed version is unchanged)");
+                    results.Add(new { id = pluginId, updated = false, error = outcome.Error });
+                    console.Error.WriteLine($"error: {pluginId}: {outcome.Error} (the installed version is unchanged)");
+                    continue;
+                }
+
+                results.Add(new { id = pluginId, update.Updated, version = update.InstalledVersion, update.Explanation });
+                if (!parse.GetValue(json))
+                {
+                    console.Console.MarkupLineInterpolated($"{pluginId}: {(update.Updated ? $"updated to {update.InstalledVersion}" : $"{update.InstalledVersion} is the newest version that fits")}");
+                    foreach (var line in update.Explanation)
+                    {
+                        console.Console.MarkupLineInterpolated($"  [grey]{line}[/]");
+                    }
                 }
             }
 
@@ -191,12 +188,12 @@ internal static class PluginsCommand
         var id = new Argument<string>("plugin") { Description = "The plugin id." };
         var json = PluginAICommand.JsonOption();
         var command = new Command("remove", "Remove an installed plugin (its data folder is kept).") { id, json };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = RegistryFactory.Paths(parse);
-            var installer = RegistryFactory.Installer(parse, paths, RegistryFactory.Client(paths));
+            await using var services = CliServices.Create(parse);
             var pluginId = parse.GetValue(id)!;
-            if (!installer.Remove(pluginId))
+            if (!services.GetRequiredService<PluginService>().Remove(pluginId))
             {
                 throw new CliException($"'{pluginId}' is not installed in {paths.Plugins}; 'pluginai plugins list' shows what is.");
             }

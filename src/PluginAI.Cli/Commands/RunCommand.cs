@@ -3,10 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.AI;
-using PluginAI.Backends;
-using PluginAI.Host.Models;
-using PluginAI.Host.Pipelines;
-using PluginAI.Processing;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime.Chat;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -32,10 +30,10 @@ internal static class RunCommand
         plan.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
             var asJson = parse.GetValue(json);
             var watch = Stopwatch.StartNew();
-            await using var session = await ModelLoader.LoadAsync(host, parse.GetValue(model)!, ModelCapabilities.Chat, plan.Read(parse), cancellationToken).ConfigureAwait(false);
+            await using var session = await services.GetRequiredService<ChatService>().OpenAsync(new ChatSessionOptions { Model = parse.GetValue(model)!, Raw = parse.GetValue(raw), Plan = plan.Read(parse) }, cancellationToken).ConfigureAwait(false);
             var loadTime = watch.Elapsed;
             var messages = new List<ChatMessage>();
             if (parse.GetValue(system) is { } systemText)
@@ -54,13 +52,12 @@ internal static class RunCommand
                 StopSequences = parse.GetValue(stop) is { Length: > 0 } stops ? [.. stops] : null,
             };
 
-            var context = new PostprocessorContext { Messages = messages };
-            var chain = new PostprocessorChain(parse.GetValue(raw) ? [] : host.GetPostprocessors());
             var text = new StringBuilder();
             UsageDetails? usage = null;
             ChatFinishReason? finish = null;
             watch.Restart();
-            await foreach (var update in chain.ProcessAsync(session.Model.ChatClient!.GetStreamingResponseAsync(messages, options, cancellationToken), context, cancellationToken).ConfigureAwait(false))
+            var turn = session.Stream(messages, options, cancellationToken);
+            await foreach (var update in turn.Updates.ConfigureAwait(false))
             {
                 text.Append(update.Text);
                 finish = update.FinishReason ?? finish;
@@ -78,23 +75,23 @@ internal static class RunCommand
             {
                 JsonOutput.Write(console.Out, new
                 {
-                    model = session.Model.Metadata.ModelId,
-                    path = session.Path,
+                    model = session.Lease.Model.Metadata.ModelId,
+                    path = session.Lease.Path,
                     text = text.ToString(),
                     finishReason = finish?.Value,
                     usage = usage is null ? null : new { inputTokens = usage.InputTokenCount, outputTokens = usage.OutputTokenCount },
                     tokensPerSecond = rate,
                     loadSeconds = loadTime.TotalSeconds,
-                    plan = session.Model.Metadata.Plan ?? session.Plan,
-                    findings = context.Findings,
+                    plan = session.Lease.Model.Metadata.Plan ?? session.Lease.Plan,
+                    findings = turn.Findings,
                 });
                 return 0;
             }
 
             console.Out.WriteLine();
-            var summary = string.Create(CultureInfo.InvariantCulture, $"{usage?.OutputTokenCount ?? 0} tokens in {seconds:0.00} s{(rate is { } r ? $" ({r:0.0} tokens/s)" : string.Empty)}, {session.Plan.Device}, {session.Plan.Threads} threads, {session.Plan.GpuLayers} GPU layers, context {session.Plan.ContextSize}, loaded in {loadTime.TotalSeconds:0.00} s");
+            var summary = string.Create(CultureInfo.InvariantCulture, $"{usage?.OutputTokenCount ?? 0} tokens in {seconds:0.00} s{(rate is { } r ? $" ({r:0.0} tokens/s)" : string.Empty)}, {session.Lease.Plan.Device}, {session.Lease.Plan.Threads} threads, {session.Lease.Plan.GpuLayers} GPU layers, context {session.Lease.Plan.ContextSize}, loaded in {loadTime.TotalSeconds:0.00} s");
             console.Console.MarkupLineInterpolated($"[grey]{summary}[/]");
-            foreach (var finding in context.Findings)
+            foreach (var finding in turn.Findings)
             {
                 console.Console.MarkupLineInterpolated($"[grey]{finding.Postprocessor}: {finding.Message}[/]");
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using PluginAI.Host.Knowledge;
+using Microsoft.Extensions.DependencyInjection;
+using PluginAI.Runtime.Knowledge;
 using PluginAI.Retrieval;
 
 namespace PluginAI.Cli.Commands;
@@ -19,9 +20,10 @@ internal static class SearchCommand
         var command = new Command("search", "Find the passages of a knowledge base that best match a query.") { query, kb, top, mode, path, type, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var host = await HostFactory.StartAsync(parse, cancellationToken).ConfigureAwait(false);
-            await using var session = await new KnowledgeBaseCatalog(host).OpenAsync(parse.GetValue(kb)!, create: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var passages = await KnowledgeQueries.SearchAsync(session, parse.GetValue(query)!, parse.GetValue(top), parse.GetValue(mode), parse.GetValue(path), parse.GetValue(type), cancellationToken).ConfigureAwait(false);
+            await using var services = CliServices.Create(parse);
+            var passages = await services.GetRequiredService<SearchService>().SearchAsync(
+                new SearchRequest { Query = parse.GetValue(query)!, KnowledgeBase = parse.GetValue(kb)!, Top = parse.GetValue(top), Mode = parse.GetValue(mode), PathGlob = parse.GetValue(path), MediaTypes = parse.GetValue(type) ?? [] },
+                cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, passages);

@@ -1,0 +1,120 @@
+namespace PluginAI.Runtime.Ingestion;
+
+/// <summary>Lists the files of a folder tree to ingest, honouring include and exclude globs and ignore files, and surviving links that loop.</summary>
+internal static class FileWalker
+{
+    private static readonly Glob[] s_alwaysExcluded = [new(".git/"), new(".hg/"), new(".svn/"), new("node_modules/"), new(IngestionOptions.IgnoreFileName)];
+
+    public static List<string> Walk(string root, IngestionOptions options, ICollection<SkippedFile> skipped)
+    {
+        var include = options.Include.Select(p => new Glob(p)).ToList();
+        var exclude = options.Exclude.Select(p => new Glob(p)).Concat(s_alwaysExcluded).ToList();
+        var files = new List<string>();
+        var visited = new HashSet<string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
+        var stack = new Stack<(string Directory, List<(string Base, Glob Glob)> Ignores)>();
+        stack.Push((root, []));
+        while (stack.Count > 0)
+        {
+            var (directory, inherited) = stack.Pop();
+            string real;
+            try
+            {
+                real = Resolve(directory);
+            }
+            catch (IOException ex)
+            {
+                skipped.Add(new SkippedFile(directory, $"the link cannot be followed: {ex.Message}"));
+                continue;
+            }
+
+            if (!visited.Add(real))
+            {
+                skipped.Add(new SkippedFile(directory, $"symbolic link loop: it leads back to {real}, which is already being ingested"));
+                continue;
+            }
+
+            var ignores = inherited;
+            var ignoreFile = Path.Combine(directory, IngestionOptions.IgnoreFileName);
+            if (File.Exists(ignoreFile))
+            {
+                ignores = [.. inherited, .. ReadIgnoreFile(ignoreFile, skipped).Select(g => (directory, g))];
+            }
+
+            IEnumerable<string> entries;
+            try
+            {
+                entries = Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal).ToList();
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                skipped.Add(new SkippedFile(directory, ex is UnauthorizedAccessException ? "the folder cannot be read: permission denied" : $"the folder cannot be read: {ex.Message}"));
+                continue;
+            }
+
+            var subdirectories = new List<string>();
+            foreach (var entry in entries)
+            {
+                var relative = Path.GetRelativePath(root, entry).Replace('\\', '/');
+                var isDirectory = Directory.Exists(entry);
+                var probe = isDirectory ? relative + "/" : relative;
+                if (exclude.Any(g => g.IsMatch(probe) || (isDirectory && g.IsMatch(relative + "/x")))
+                    || ignores.Any(i => Matches(i.Glob, Path.GetRelativePath(i.Base, entry), isDirectory)))
+                {
+                    continue;
+                }
+
+                if (isDirectory)
+                {
+                    subdirectories.Add(entry);
+                }
+                else if (File.Exists(entry))
+                {
+                    if (include.Count == 0 || include.Any(g => g.IsMatch(relative)))
+                    {
+                        files.Add(entry);
+                    }
+                }
+                else
+                {
+                    skipped.Add(new SkippedFile(entry, "broken symbolic link: its target does not exist"));
+                }
+            }
+
+            for (var i = subdirectories.Count - 1; i >= 0; i--)
+            {
+                stack.Push((subdirectories[i], ignores));
+            }
+        }
+
+        return files;
+    }
+
+    private static bool Matches(Glob glob, string relative, bool isDirectory)
+    {
+        relative = relative.Replace('\\', '/');
+        return isDirectory ? glob.IsMatch(relative + "/") || glob.IsMatch(relative + "/x") || glob.IsMatch(relative) : glob.IsMatch(relative);
+    }
+
+    private static string Resolve(string directory)
+    {
+        var info = new DirectoryInfo(directory);
+        var target = info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+        return Path.GetFullPath(target.FullName).TrimEnd(Path.DirectorySeparatorChar);
+    }
+
+    private static IEnumerable<Glob> ReadIgnoreFile(string path, ICollection<SkippedFile> skipped)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            skipped.Add(new SkippedFile(path, $"the ignore file cannot be read: {ex.Message}"));
+            return [];
+        }
+
+        return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new Glob(l)).ToList();
+    }
+}

@@ -1,0 +1,29 @@
+namespace PluginAI.Runtime.Ingestion;
+
+/// <summary>What to ingest, and how.</summary>
+public sealed class IngestionOptions
+{
+    /// <summary>The name of the file whose lines are globs to leave out, in any folder, as with .gitignore.</summary>
+    public const string IgnoreFileName = ".pluginaiignore";
+
+    /// <summary>Gets or sets the knowledge base to ingest into.</summary>
+    public string KnowledgeBase { get; set; } = Knowledge.KnowledgeBaseService.DefaultName;
+
+    /// <summary>Gets or sets the folder to ingest.</summary>
+    public string Folder { get; set; } = string.Empty;
+
+    /// <summary>Gets the globs a file must match (relative to <see cref="Folder"/>); empty means every file.</summary>
+    public IList<string> Include { get; } = [];
+
+    /// <summary>Gets the globs that leave files out, in addition to <see cref="IgnoreFileName"/> files.</summary>
+    public IList<string> Exclude { get; } = [];
+
+    /// <summary>Gets or sets the largest file to ingest, in bytes; larger files are skipped with a reason.</summary>
+    public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Gets or sets how many files are read and parsed at once.</summary>
+    public int Parallelism { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Gets or sets how many chunks are embedded in one call.</summary>
+    public int EmbeddingBatchSize { get; set; } = 64;
+}

@@ -1,0 +1,18 @@
+namespace PluginAI.Runtime.Ingestion;
+
+/// <summary>
+/// One event of an ingestion, as plain data: a progress bar, a server-sent event stream or a cluster coordinator
+/// consumes the same records.
+/// </summary>
+/// <param name="FilesTotal">Documents the source listed.</param>
+/// <param name="FilesDone">Documents finished so far: stored, unchanged or skipped.</param>
+/// <param name="Chunks">Chunks stored so far.</param>
+/// <param name="CurrentFile">The key of the document this event is about, or <see langword="null"/>.</param>
+public sealed record IngestionProgress(int FilesTotal, int FilesDone, long Chunks, string? CurrentFile)
+{
+    /// <summary>Gets what happened.</summary>
+    public IngestionEventKind Kind { get; init; } = IngestionEventKind.Stored;
+
+    /// <summary>Gets why a document was skipped, for <see cref="IngestionEventKind.Skipped"/>.</summary>
+    public string? Reason { get; init; }
+}
