@@ -1,30 +1,21 @@
-using System.Reflection;
-using McMaster.NETCore.Plugins;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using PluginAI.Backends;
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
+using PluginAI.Host.Activation;
+using PluginAI.Host.Admission;
 using PluginAI.Host.Hardware;
 using PluginAI.Host.Internal;
-using PluginAI.Manifest;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
 using PluginAI.Trust;
-using PluginAI.Trust.Certification;
-using PluginAI.Trust.Content;
-using PluginAI.Trust.Licensing;
-using PluginAI.Licensing;
 
 namespace PluginAI.Host;
 
 /// <summary>
-/// The thin host: discovers installed plugins, validates each against the plugin API and this machine, loads each into an
-/// assembly load context of its own, composes it with dependency injection, and contains its failures.
+/// The thin host: discovers installed plugins, admits each (manifest, compatibility with the plugin API and this machine,
+/// trust, certification, licence), activates the admitted ones (in an assembly load context of their own, or through
+/// another <see cref="IPluginActivator"/>), and contains their failures.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -41,18 +32,9 @@ namespace PluginAI.Host;
 /// </remarks>
 public sealed class PluginHost : IAsyncDisposable
 {
-    private static readonly Type[] s_sharedTypes =
-    [
-        typeof(IPlugin),
-        typeof(IChatClient),
-        typeof(IServiceCollection),
-        typeof(ILogger),
-        typeof(IOptions<>),
-        typeof(StringValues),
-    ];
-
     private readonly Lock _gate = new();
     private readonly List<PluginRecord> _records = [];
+    private readonly List<IPluginActivator> _activators = [];
     private readonly Dictionary<string, LoadedPlugin> _loaded = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -64,6 +46,8 @@ public sealed class PluginHost : IAsyncDisposable
         Hardware = hardware;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<PluginHost>();
+        _activators.AddRange(options.Activators);
+        _activators.Add(new InProcessPluginActivator());
     }
 
     /// <summary>Gets the folders of the PluginAI home in use.</summary>
@@ -245,294 +229,98 @@ public sealed class PluginHost : IAsyncDisposable
             : Path.Combine(folder, version);
     }
 
-    private IReadOnlyList<DeviceCertification> EvaluateCertification(PluginManifest manifest, string directory)
-    {
-        var records = new List<SignedEnvelope>();
-        try
-        {
-            records.AddRange(new CertificationStore(Paths.Home).Envelopes(manifest.Id));
-        }
-        catch (TrustException ex)
-        {
-            _logger.LogWarning("Cannot read the certification records of {PluginId}: {Reason}", manifest.Id, ex.Message);
-        }
-
-        for (var i = 0; i < manifest.Certifications.Count; i++)
-        {
-            try
-            {
-                records.Add(CertificationRecords.ToEnvelope(manifest.Certifications[i], $"{Path.Combine(directory, PluginManifest.FileName)}: certifications[{i}]"));
-            }
-            catch (TrustException ex)
-            {
-                _logger.LogWarning("Ignoring a certification record of {PluginId}: {Reason}", manifest.Id, ex.Message);
-            }
-        }
-
-        var now = (Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-        return CertificationEvaluator.Evaluate(manifest.Id, manifest.Version, records, Hardware, TrustPolicy, now);
-    }
-
-    private static TrustPolicy CopyRequiringCertification(TrustPolicy policy) =>
-        new(policy.Keys, policy.Path) { AllowUnsigned = policy.AllowUnsigned, RequireCertified = true };
-
     private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
     {
-        var manifestPath = Path.Combine(folder, PluginManifest.FileName);
-        if (!File.Exists(manifestPath))
+        var admission = await new PluginAdmission(Paths, Options, Hardware, TrustPolicy, _logger)
+            .AdmitAsync(folder, source, LoadedRecord, cancellationToken).ConfigureAwait(false);
+        var record = admission.Record;
+        if (!admission.Admitted)
         {
-            return Add(new PluginRecord(Path.GetFileName(folder), folder, source)
-            {
-                Status = PluginStatus.Invalid,
-                Reason = $"{manifestPath}: no {PluginManifest.FileName}; expected a plugin folder with a manifest",
-            });
-        }
-
-        var read = await ManifestReader.ReadFileAsync(manifestPath, cancellationToken).ConfigureAwait(false);
-        var warnings = read.Warnings.Select(w => $"warning: {w}").ToList();
-        if (!read.IsValid)
-        {
-            return Add(new PluginRecord(Path.GetFileName(folder), folder, source)
-            {
-                Status = PluginStatus.Invalid,
-                Reason = read.Errors[0].ToString(),
-                Details = [.. read.Errors.Select(e => e.ToString()), .. warnings],
-            });
-        }
-
-        var manifest = read.Manifest;
-        var record = new PluginRecord(manifest.Id, folder, source) { Manifest = manifest, Details = warnings };
-        lock (_gate)
-        {
-            if (_loaded.TryGetValue(manifest.Id, out var existing))
-            {
-                record.Status = PluginStatus.Duplicate;
-                record.Reason = $"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}";
-                _records.Add(record);
-                return record;
-            }
-        }
-
-        var compatibility = CompatibilityChecker.Check(manifest, Hardware);
-        record.Compatibility = compatibility;
-        record.Details = [.. warnings, .. compatibility.Notes.Select(n => $"note: {n}"), .. (manifest.Variants.Count > 0 ? compatibility.Decisions.Select(Describe) : [])];
-        if (!compatibility.IsCompatible)
-        {
-            record.Status = PluginStatus.Incompatible;
-            record.Reason = string.Join("; ", compatibility.Problems);
             return Add(record);
         }
 
-        if (manifest.Isolation == PluginIsolation.OutOfProcess)
+        var manifest = record.Manifest!;
+        var context = new PluginContext(manifest, admission.EntryFolder!, Path.Combine(Paths.Data, manifest.Id), Hardware, record.Variant) { License = record.License };
+        var request = new PluginActivationRequest(record, admission.ManifestPath!, admission.Entry!, admission.EntryFolder!, context, _loggerFactory);
+        var activator = _activators.FirstOrDefault(a => a.CanActivate(request));
+        if (activator is null)
         {
             record.Status = PluginStatus.Failed;
-            record.Reason = "it asks for out-of-process isolation, which this host version does not provide yet; it was not loaded";
+            record.Reason = manifest.Isolation == Manifest.PluginIsolation.OutOfProcess
+                ? "it asks for out-of-process isolation, which this host version does not provide yet; it was not loaded"
+                : "no activator of this host can load it";
             return Add(record);
         }
 
-        // A package may declare variants whose files it does not carry (a CPU-only download of a plugin with a CUDA
-        // build): take the first fitting build whose files are present.
-        PluginVariant? variant = null;
-        var found = false;
-        foreach (var decision in compatibility.Decisions.Where(d => d.Fits))
-        {
-            var candidate = manifest.Variants.FirstOrDefault(v => v.Name == decision.Build);
-            if (candidate?.Path is { } candidatePath && !Directory.Exists(Path.Combine(folder, candidatePath)))
-            {
-                record.Details = [.. record.Details, $"build '{candidate.Name}': fits this machine, but its files ({candidatePath}) are not installed"];
-                continue;
-            }
-
-            variant = candidate;
-            found = true;
-            break;
-        }
-
-        if (!found)
-        {
-            record.Status = PluginStatus.Incompatible;
-            record.Reason = "the builds that fit this machine are not installed; only " + string.Join(", ", compatibility.Decisions.Where(d => !d.Fits).Select(d => $"'{d.Build}' ({string.Join("; ", d.Problems)})"));
-            return Add(record);
-        }
-
-        record.Variant = variant?.Name;
-        if (source != "bundled" || Options.VerifyBundledPlugins)
-        {
-            var verification = await Task.Run(
-                () => PluginContentVerifier.VerifyDirectory(
-                    folder,
-                    TrustPolicy,
-                    new ContentVerificationOptions { AllowUnsigned = Options.AllowUnsigned, ExpectPresent = ContentVerificationOptions.BaseAndVariant(record.Variant) },
-                    [InstallReceiptFileName],
-                    cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-            record.Trust = verification.Summary[(verification.Source.Length + 2)..];
-            record.Publisher = verification.Publisher is { } publisher ? $"{publisher.Name} ({publisher.KeyId})" : null;
-            if (!verification.IsAccepted)
-            {
-                record.Status = PluginStatus.Untrusted;
-                record.Reason = string.Join("; ", verification.Problems.Where(p => !p.Allowed));
-                return Add(record);
-            }
-
-            if (verification.Status == ContentVerificationStatus.AllowedUnverified)
-            {
-                _logger.LogWarning("Loading {PluginId} without a trusted signature: {Trust}", manifest.Id, record.Trust);
-            }
-        }
-        else
-        {
-            record.Trust = "bundled with PluginAI";
-        }
-
-        if (manifest.Kinds.Contains(PluginKind.Backend))
-        {
-            record.Certifications = EvaluateCertification(manifest, record.Directory);
-            var policy = Options.RequireCertified && !TrustPolicy.RequireCertified ? CopyRequiringCertification(TrustPolicy) : TrustPolicy;
-            if (!CertificationEvaluator.IsAllowed(record.Certifications, policy))
-            {
-                record.Status = PluginStatus.Uncertified;
-                record.Reason = "certified backends are required (" + (Options.RequireCertified ? "--require-certified" : $"requireCertified in {TrustPolicy.Path}") + "): "
-                    + string.Join("; ", record.Certifications.Select(c => $"{c.Device}: {c.Reason}"));
-                return Add(record);
-            }
-        }
-
-        if (manifest.Licensing.Model != LicensingModel.Free)
-        {
-            try
-            {
-                var now = (Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-                record.License = new LicenceEvaluator(Options.MachineIdentity).Evaluate(manifest, new LicenceStore(Paths.Home), TrustPolicy, now);
-            }
-            catch (TrustException ex)
-            {
-                record.License = new PluginLicense { Model = manifest.Licensing.Model, Status = PluginLicenseStatus.Invalid, Reason = ex.Message, Product = manifest.Licensing.ProductCode };
-            }
-
-            if (!record.License.IsUsable)
-            {
-                record.Status = PluginStatus.Unlicensed;
-                record.Reason = record.License.Reason ?? $"no usable licence for {manifest.Licensing.ProductCode}";
-                return Add(record);
-            }
-        }
-
-        var entry = variant?.Entry ?? manifest.Entry;
-        var entryFolder = variant?.Path is { } sub ? Path.Combine(folder, sub) : folder;
-        var assemblyPath = Path.GetFullPath(Path.Combine(entryFolder, entry.Assembly));
-        if (!File.Exists(assemblyPath))
-        {
-            record.Status = PluginStatus.Failed;
-            record.Reason = $"{manifestPath}: field 'entry.assembly': the file {assemblyPath} does not exist";
-            return Add(record);
-        }
-
-        PluginLoader? loader = null;
-        ServiceProvider? provider = null;
+        ActivatedPlugin? activated = null;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: true, s_sharedTypes, config =>
-            {
-                // Only the shared types' assemblies come from the host; everything else resolves from the plugin folder.
-                // Assemblies load from their files, not from memory: plugins that find native libraries or data files
-                // next to their assembly need Assembly.Location.
-                config.PreferSharedTypes = false;
-                config.LoadInMemory = false;
-            });
-
-            var plugin = CreateEntryPoint(loader, entry, manifestPath);
-            var dataDirectory = Path.Combine(Paths.Data, manifest.Id);
-            Directory.CreateDirectory(dataDirectory);
-            var context = new PluginContext(manifest, entryFolder, dataDirectory, Hardware, record.Variant) { License = record.License };
-            var services = new ServiceCollection();
-            services.AddSingleton(_loggerFactory);
-            services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-            services.AddSingleton(context);
-            services.AddSingleton(record.License);
-            services.AddSingleton(Hardware);
-            plugin.ConfigureServices(services, context);
-            provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-
+            activated = await activator.ActivateAsync(request, cancellationToken).ConfigureAwait(false);
             var guard = new PluginGuard(record, _loggerFactory.CreateLogger($"PluginAI.Plugin.{manifest.Id}"));
-            var loaded = new LoadedPlugin(record, loader, provider)
+            var loaded = new LoadedPlugin(record, activated)
             {
-                Backends = [.. provider.GetServices<IInferenceBackend>().Select(b => (IInferenceBackend)new GuardedBackend(b, guard))],
-                Preprocessors = [.. provider.GetServices<IPreprocessor>().Select(p => (IPreprocessor)new GuardedPreprocessor(p, guard))],
-                Postprocessors = [.. provider.GetServices<IPostprocessor>().Select(p => (IPostprocessor)new GuardedPostprocessor(p, guard))],
-                Retrievers = [.. provider.GetServices<IRetriever>().Select(r => (IRetriever)new GuardedRetriever(r, guard))],
+                Backends = [.. activated.Backends.Select(b => (IInferenceBackend)new GuardedBackend(b, guard))],
+                Preprocessors = [.. activated.Preprocessors.Select(p => (IPreprocessor)new GuardedPreprocessor(p, guard))],
+                Postprocessors = [.. activated.Postprocessors.Select(p => (IPostprocessor)new GuardedPostprocessor(p, guard))],
+                Retrievers = [.. activated.Retrievers.Select(r => (IRetriever)new GuardedRetriever(r, guard))],
             };
 
-            var missing = manifest.Kinds.Where(k => loaded.Count(k) == 0).ToList();
+            var missing = manifest.Kinds.Where(k => activated.Count(k) == 0).ToList();
             if (missing.Count > 0)
             {
-                throw new PluginLoadException($"it declares the kind{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing.Select(KindName))} in {PluginManifest.FileName} but registered no implementation of {string.Join(", ", missing.Select(InterfaceName))} in ConfigureServices");
+                throw new PluginActivationException($"it declares the kind{(missing.Count > 1 ? "s" : string.Empty)} {string.Join(", ", missing.Select(KindName))} in {Manifest.PluginManifest.FileName} but registered no implementation of {string.Join(", ", missing.Select(InterfaceName))} in ConfigureServices");
             }
 
-            var undeclared = Enum.GetValues<PluginKind>().Where(k => loaded.Count(k) > 0 && !manifest.Kinds.Contains(k)).ToList();
+            var undeclared = Enum.GetValues<PluginKind>().Where(k => activated.Count(k) > 0 && !manifest.Kinds.Contains(k)).ToList();
             if (undeclared.Count > 0)
             {
-                record.Details = [.. record.Details, $"warning: it registered {string.Join(", ", undeclared.Select(InterfaceName))} without declaring the kind in {PluginManifest.FileName}; they are used anyway"];
+                record.Details = [.. record.Details, $"warning: it registered {string.Join(", ", undeclared.Select(InterfaceName))} without declaring the kind in {Manifest.PluginManifest.FileName}; they are used anyway"];
             }
 
             lock (_gate)
             {
                 if (_loaded.TryGetValue(manifest.Id, out var existing))
                 {
-                    throw new PluginLoadException($"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}", isDuplicate: true);
+                    record.Status = PluginStatus.Duplicate;
+                    record.Reason = $"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}";
                 }
-
-                record.Status = PluginStatus.Loaded;
-                record.Reason = null;
-                _loaded[manifest.Id] = loaded;
+                else
+                {
+                    record.Status = PluginStatus.Loaded;
+                    record.Reason = null;
+                    _loaded[manifest.Id] = loaded;
+                }
             }
 
-            _logger.LogInformation("Loaded plugin {PluginId} {Version} from {Directory}", manifest.Id, manifest.Version, folder);
+            if (record.Status == PluginStatus.Duplicate)
+            {
+                await activated.DisposeAsync().ConfigureAwait(false);
+                return Add(record);
+            }
+
+            _logger.LogInformation("Loaded plugin {PluginId} {Version} from {Directory} ({Activator})", manifest.Id, manifest.Version, folder, activator.Name);
             return Add(record);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (provider is not null)
+            if (activated is not null)
             {
-                await provider.DisposeAsync().ConfigureAwait(false);
+                await activated.DisposeAsync().ConfigureAwait(false);
             }
 
-            loader?.Dispose();
-            record.Status = ex is PluginLoadException { IsDuplicate: true } ? PluginStatus.Duplicate : PluginStatus.Failed;
-            record.Reason = ex is PluginLoadException ? ex.Message : $"it threw while loading: {Unwrap(ex).GetType().Name}: {Unwrap(ex).Message}";
+            record.Status = PluginStatus.Failed;
+            record.Reason = ex is PluginActivationException ? ex.Message : $"it threw while loading: {ex.GetType().Name}: {ex.Message}";
             _logger.LogWarning(ex, "Plugin {PluginId} from {Directory} failed to load", manifest.Id, folder);
             return Add(record);
         }
     }
 
-    private static IPlugin CreateEntryPoint(PluginLoader loader, PluginEntryPoint entry, string manifestPath)
+    private PluginRecord? LoadedRecord(string pluginId)
     {
-        Assembly assembly;
-        try
+        lock (_gate)
         {
-            assembly = loader.LoadDefaultAssembly();
+            return _loaded.TryGetValue(pluginId, out var existing) ? existing.Record : null;
         }
-        catch (BadImageFormatException ex)
-        {
-            throw new PluginLoadException($"{manifestPath}: field 'entry.assembly': {entry.Assembly} is not a .NET assembly ({ex.Message})");
-        }
-
-        var type = assembly.GetType(entry.Type, throwOnError: false)
-            ?? throw new PluginLoadException($"{manifestPath}: field 'entry.type': the type '{entry.Type}' does not exist in {entry.Assembly}");
-        if (!typeof(IPlugin).IsAssignableFrom(type))
-        {
-            var foreign = type.GetInterfaces().FirstOrDefault(i => i.FullName == typeof(IPlugin).FullName);
-            throw new PluginLoadException(foreign is not null
-                ? $"{manifestPath}: field 'entry.type': '{entry.Type}' implements a private copy of PluginAI.IPlugin; the plugin ships its own PluginAI.Abstractions.dll. Reference the contracts with Private=\"false\" ExcludeAssets=\"runtime\" and remove that file"
-                : $"{manifestPath}: field 'entry.type': '{entry.Type}' does not implement PluginAI.IPlugin");
-        }
-
-        if (type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
-        {
-            throw new PluginLoadException($"{manifestPath}: field 'entry.type': '{entry.Type}' needs to be a non-abstract class with a public parameterless constructor");
-        }
-
-        return (IPlugin)Activator.CreateInstance(type)!;
     }
 
     private IReadOnlyList<T> Collect<T>(Func<LoadedPlugin, IReadOnlyList<T>> select)
@@ -570,13 +358,6 @@ public sealed class PluginHost : IAsyncDisposable
         }
     }
 
-    private static string Describe(BuildDecision decision) => decision switch
-    {
-        { Chosen: true } => $"build '{decision.Build}': chosen",
-        { Fits: true } => $"build '{decision.Build}': fits, but an earlier build was chosen",
-        _ => $"build '{decision.Build}': not usable: {string.Join("; ", decision.Problems)}",
-    };
-
     private static string KindName(PluginKind kind) => kind.ToString().ToLowerInvariant();
 
     private static string InterfaceName(PluginKind kind) => kind switch
@@ -587,9 +368,7 @@ public sealed class PluginHost : IAsyncDisposable
         _ => nameof(IRetriever),
     };
 
-    private static Exception Unwrap(Exception ex) => ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
-
-    private sealed class LoadedPlugin(PluginRecord record, PluginLoader loader, ServiceProvider provider) : IAsyncDisposable
+    private sealed class LoadedPlugin(PluginRecord record, ActivatedPlugin activated) : IAsyncDisposable
     {
         public PluginRecord Record { get; } = record;
 
@@ -601,29 +380,6 @@ public sealed class PluginHost : IAsyncDisposable
 
         public IReadOnlyList<IRetriever> Retrievers { get; init; } = [];
 
-        public int Count(PluginKind kind) => kind switch
-        {
-            PluginKind.Backend => Backends.Count,
-            PluginKind.Preprocessor => Preprocessors.Count,
-            PluginKind.Postprocessor => Postprocessors.Count,
-            _ => Retrievers.Count,
-        };
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await provider.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                loader.Dispose();
-            }
-        }
-    }
-
-    private sealed class PluginLoadException(string message, bool isDuplicate = false) : Exception(message)
-    {
-        public bool IsDuplicate { get; } = isDuplicate;
+        public ValueTask DisposeAsync() => activated.DisposeAsync();
     }
 }

@@ -14,6 +14,12 @@ public sealed class PluginHostOptions
     /// <summary>Gets additional folders to discover plugins in, searched after the home's and before the bundled ones.</summary>
     public IList<string> AdditionalPluginDirectories { get; } = [];
 
+    /// <summary>
+    /// Gets activators to try before the built-in in-process one, in order; the first that accepts an admitted plugin
+    /// loads it (a worker-process activator, for example, takes plugins whose manifest asks for out-of-process isolation).
+    /// </summary>
+    public IList<Activation.IPluginActivator> Activators { get; } = [];
+
     /// <summary>Gets or sets the folder of bundled plugins; defaults to <c>plugins</c> next to the application.</summary>
     public string BundledPluginDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "plugins");
 

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using PluginAI.Manifest;
+
+namespace PluginAI.Host.Activation;
+
+/// <summary>An admitted plugin, ready to be loaded: its manifest, the build chosen for this machine, and its context.</summary>
+/// <param name="Record">The host's record of the plugin.</param>
+/// <param name="ManifestPath">The manifest file, for error messages.</param>
+/// <param name="Entry">The entry point of the chosen build.</param>
+/// <param name="EntryFolder">The folder of the chosen build's files.</param>
+/// <param name="Context">What the plugin is told about itself and this machine.</param>
+/// <param name="LoggerFactory">Where the plugin logs.</param>
+public sealed record PluginActivationRequest(PluginRecord Record, string ManifestPath, PluginEntryPoint Entry, string EntryFolder, PluginContext Context, ILoggerFactory LoggerFactory)
+{
+    /// <summary>Gets the plugin's manifest.</summary>
+    public PluginManifest Manifest => Context.Manifest;
+}
