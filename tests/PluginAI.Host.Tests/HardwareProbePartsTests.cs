@@ -6,15 +6,9 @@ namespace PluginAI.Host.Tests;
 
 public sealed class HardwareProbePartsTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pluginai-hw-parts", Guid.NewGuid().ToString("N"));
+    private readonly FakeHardwareTree _tree = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _tree.Dispose();
 
     [Fact]
     public void CpuInfoFile_TwoPackagesWithHyperThreading_CountsDistinctCoresAndKernelOnlyFlags()
@@ -57,15 +51,15 @@ public sealed class HardwareProbePartsTests : IDisposable
     [Fact]
     public void CpuProbe_NoCoreIdsInCpuinfo_CountsSysfsTopology()
     {
-        Write("proc/cpuinfo", "processor\t: 0\n\nprocessor\t: 1\n\nprocessor\t: 2\n\nprocessor\t: 3\n");
+        _tree.Write("proc/cpuinfo", "processor\t: 0\n\nprocessor\t: 1\n\nprocessor\t: 2\n\nprocessor\t: 3\n");
         for (var cpu = 0; cpu < 4; cpu++)
         {
-            Write($"sys/devices/system/cpu/cpu{cpu}/topology/core_id", $"{cpu / 2}\n");
-            Write($"sys/devices/system/cpu/cpu{cpu}/topology/physical_package_id", "0\n");
+            _tree.Write($"sys/devices/system/cpu/cpu{cpu}/topology/core_id", $"{cpu / 2}\n");
+            _tree.Write($"sys/devices/system/cpu/cpu{cpu}/topology/physical_package_id", "0\n");
         }
 
         var notes = new List<string>();
-        var cpuInfo = new CpuProbe(new ProbeFileSystem(_root)).ProbeLinux(notes);
+        var cpuInfo = new CpuProbe(new ProbeFileSystem(_tree.Root)).ProbeLinux(notes);
 
         Assert.Equal(CpuProbe.PhysicalCoresOfProcess(4, 2, Environment.ProcessorCount), cpuInfo.PhysicalCores);
         Assert.Equal("unknown", cpuInfo.ModelName);
@@ -83,15 +77,15 @@ public sealed class HardwareProbePartsTests : IDisposable
     [Fact]
     public void MemoryProbe_UnlimitedCgroupOrNoMeminfo_UsesTheMachineOrTheRuntime()
     {
-        Write("proc/meminfo", "MemTotal: 1000 kB\nMemAvailable: 600 kB\n");
-        Write("sys/fs/cgroup/memory.max", "max\n");
+        _tree.Write("proc/meminfo", "MemTotal: 1000 kB\nMemAvailable: 600 kB\n");
+        _tree.Write("sys/fs/cgroup/memory.max", "max\n");
         var notes = new List<string>();
 
-        var memory = new MemoryProbe(new ProbeFileSystem(_root)).ProbeLinux(notes);
+        var memory = new MemoryProbe(new ProbeFileSystem(_tree.Root)).ProbeLinux(notes);
 
         Assert.Equal((1000L * 1024, 600L * 1024), (memory.TotalBytes, memory.AvailableBytes));
         Assert.Empty(notes);
-        new MemoryProbe(new ProbeFileSystem(Path.Combine(_root, "missing"))).ProbeLinux(notes);
+        new MemoryProbe(new ProbeFileSystem(Path.Combine(_tree.Root, "missing"))).ProbeLinux(notes);
         Assert.Contains(notes, n => n.Contains("/proc/meminfo is not readable", StringComparison.Ordinal));
     }
 
@@ -119,11 +113,11 @@ public sealed class HardwareProbePartsTests : IDisposable
     {
         Card("card0", "0000:00:02.0", "0x8086", "0x46a6", "i915");
         Card("card1", "0000:05:00.0", "0x1234", "0x1111", "bochs");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/drm/card0-HDMI-A-1"));
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/drm/renderD128"));
+        _tree.Folder("sys/class/drm/card0-HDMI-A-1");
+        _tree.Folder("sys/class/drm/renderD128");
         var accelerators = new List<AcceleratorInfo>();
 
-        new GpuProbe(new ProbeFileSystem(_root), new HardwareProbeOptions { RootPath = _root }).ProbeLinux(accelerators, vulkan: true, [], CancellationToken.None);
+        new GpuProbe(new ProbeFileSystem(_tree.Root), new HardwareProbeOptions { RootPath = _tree.Root }).ProbeLinux(accelerators, vulkan: true, [], CancellationToken.None);
 
         var gpu = Assert.Single(accelerators);
         Assert.Equal(("intel", "INTEL GPU 0x46a6", "8086:46a6", "i915", "/sys/class/drm/card0"), (gpu.Vendor, gpu.Name, gpu.PciId, gpu.Driver, gpu.Source));
@@ -133,17 +127,17 @@ public sealed class HardwareProbePartsTests : IDisposable
     [Fact]
     public void GpuProbe_NvidiaCardSeenBySmi_IsListedOnce()
     {
-        Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.95.05\n");
+        _tree.Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.95.05\n");
         Card("card0", "0000:19:00.0", "0x10de", "0x2335", "nvidia");
         var options = new HardwareProbeOptions
         {
-            RootPath = _root,
+            RootPath = _tree.Root,
             NvidiaSmi = () => "NVIDIA H200, 143771, 580.95.05, 00000000:19:00.0, 0x233510DE\n",
             CudaDriverVersion = () => "13.0",
         };
         var accelerators = new List<AcceleratorInfo>();
 
-        new GpuProbe(new ProbeFileSystem(_root), options).ProbeLinux(accelerators, vulkan: false, [], CancellationToken.None);
+        new GpuProbe(new ProbeFileSystem(_tree.Root), options).ProbeLinux(accelerators, vulkan: false, [], CancellationToken.None);
 
         var gpu = Assert.Single(accelerators);
         Assert.Equal("nvidia-smi", gpu.Source);
@@ -153,10 +147,10 @@ public sealed class HardwareProbePartsTests : IDisposable
     [Fact]
     public void GpuProbe_VulkanLoader_IsFoundInAnyLibraryFolder()
     {
-        var probe = new GpuProbe(new ProbeFileSystem(_root), new HardwareProbeOptions { RootPath = _root });
+        var probe = new GpuProbe(new ProbeFileSystem(_tree.Root), new HardwareProbeOptions { RootPath = _tree.Root });
         Assert.False(probe.HasVulkanLoader(linuxTree: true));
 
-        Write("usr/lib64/libvulkan.so.1", string.Empty);
+        _tree.Write("usr/lib64/libvulkan.so.1", string.Empty);
 
         Assert.True(probe.HasVulkanLoader(linuxTree: true));
     }
@@ -164,15 +158,15 @@ public sealed class HardwareProbePartsTests : IDisposable
     [Fact]
     public void NpuProbe_UnknownDriver_IsListedWithoutApiFromSysfs()
     {
-        Write("sys/devices/pci0000:00/0000:07:00.0/vendor", "0x1e52\n");
-        Write("sys/devices/pci0000:00/0000:07:00.0/device", "0x0001\n");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/bus/pci/drivers/tenstorrent"));
-        Link("sys/devices/pci0000:00/0000:07:00.0/driver", "../../../bus/pci/drivers/tenstorrent");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/accel/accel0"));
-        Link("sys/class/accel/accel0/device", "../../../devices/pci0000:00/0000:07:00.0");
+        _tree.Write("sys/devices/pci0000:00/0000:07:00.0/vendor", "0x1e52\n");
+        _tree.Write("sys/devices/pci0000:00/0000:07:00.0/device", "0x0001\n");
+        _tree.Folder("sys/bus/pci/drivers/tenstorrent");
+        _tree.Link("sys/devices/pci0000:00/0000:07:00.0/driver", "../../../bus/pci/drivers/tenstorrent");
+        _tree.Folder("sys/class/accel/accel0");
+        _tree.Link("sys/class/accel/accel0/device", "../../../devices/pci0000:00/0000:07:00.0");
         var accelerators = new List<AcceleratorInfo>();
 
-        new NpuProbe(new ProbeFileSystem(_root)).ProbeLinux(accelerators);
+        new NpuProbe(new ProbeFileSystem(_tree.Root)).ProbeLinux(accelerators);
 
         var npu = Assert.Single(accelerators);
         Assert.Equal((AcceleratorType.Npu, "unknown", "NPU (tenstorrent)", "1e52:0001", "/sys/class/accel/accel0"), (npu.Type, npu.Vendor, npu.Name, npu.PciId, npu.Source));
@@ -181,25 +175,11 @@ public sealed class HardwareProbePartsTests : IDisposable
 
     private void Card(string card, string bus, string vendorId, string deviceId, string driver)
     {
-        Write($"sys/devices/pci0000:00/{bus}/vendor", vendorId + "\n");
-        Write($"sys/devices/pci0000:00/{bus}/device", deviceId + "\n");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/bus/pci/drivers", driver));
-        Link($"sys/devices/pci0000:00/{bus}/driver", $"../../../bus/pci/drivers/{driver}");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/drm", card));
-        Link($"sys/class/drm/{card}/device", $"../../../devices/pci0000:00/{bus}");
-    }
-
-    private void Write(string relative, string content)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-    }
-
-    private void Link(string relative, string target)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Directory.CreateSymbolicLink(path, target);
+        _tree.Write($"sys/devices/pci0000:00/{bus}/vendor", vendorId + "\n");
+        _tree.Write($"sys/devices/pci0000:00/{bus}/device", deviceId + "\n");
+        _tree.Folder($"sys/bus/pci/drivers/{driver}");
+        _tree.Link($"sys/devices/pci0000:00/{bus}/driver", $"../../../bus/pci/drivers/{driver}");
+        _tree.Folder($"sys/class/drm/{card}");
+        _tree.Link($"sys/class/drm/{card}/device", $"../../../devices/pci0000:00/{bus}");
     }
 }
