@@ -2,9 +2,10 @@ namespace PluginAI.Contributors;
 
 /// <summary>What to count when reading a repository's history: the period, bots, and how files are classified.</summary>
 /// <remarks>
-/// Patterns are globs: <c>*</c> matches within one path segment, <c>**</c> across segments and <c>?</c> one character;
-/// every other character, brackets included, is literal, so <c>*[bot]*</c> matches <c>dependabot[bot]</c>.
-/// A pattern without <c>/</c> is matched against the file name alone. Matching ignores case.
+/// Patterns are <see cref="PluginAI.Retrieval.PathGlob"/> globs (docs/globs.md): <c>*</c> matches within one path segment, <c>**</c> across
+/// segments, <c>?</c> one character, <c>{a,b}</c> either alternative and <c>[abc]</c> one character of a set, so a literal
+/// bracket is written <c>[[]</c>: <c>*[[]bot]*</c> matches <c>dependabot[bot]</c>. A pattern without <c>/</c> is matched
+/// against the file name alone. Matching ignores case.
 /// </remarks>
 public sealed record ContributorStatisticsOptions
 {
@@ -17,7 +18,7 @@ public sealed record ContributorStatisticsOptions
         ["*.Designer.cs", "*.g.cs", "*.g.i.cs", "vendor/**", "third_party/**", "node_modules/**", "*.lock", "package-lock.json", ".mailmap"];
 
     /// <summary>The bot patterns used when none are given; matched against the author's name and e-mail address.</summary>
-    public static IReadOnlyList<string> DefaultBotPatterns { get; } = ["*[bot]*", "dependabot*", "renovate*", "github-actions*"];
+    public static IReadOnlyList<string> DefaultBotPatterns { get; } = ["*[[]bot]*", "dependabot*", "renovate*", "github-actions*"];
 
     /// <summary>Gets the start of the period (inclusive), or <see langword="null"/> for the beginning of history.</summary>
     /// <remarks>Commits are selected by committer date, as <c>git log --since</c> does; issues by creation date.</remarks>

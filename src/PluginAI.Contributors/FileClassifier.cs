@@ -1,20 +1,20 @@
-using PluginAI.Contributors.Internal;
+using PluginAI.Retrieval;
 
 namespace PluginAI.Contributors;
 
 /// <summary>Sorts repository paths into code, documentation and excluded files. Thread-safe once built.</summary>
 public sealed class FileClassifier
 {
-    private readonly Glob _excluded;
-    private readonly Glob _docs;
+    private readonly PathGlob _excluded;
+    private readonly PathGlob _docs;
 
     /// <summary>Initializes a new instance of the <see cref="FileClassifier"/> class.</summary>
     /// <param name="options">The documentation and exclusion patterns.</param>
     public FileClassifier(ContributorStatisticsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _excluded = new Glob(options.ExcludedPatterns);
-        _docs = new Glob(options.DocumentationPatterns);
+        _excluded = PathGlob.ParseAny(options.ExcludedPatterns);
+        _docs = PathGlob.ParseAny(options.DocumentationPatterns);
     }
 
     /// <summary>Classifies a path relative to the repository root, with <c>/</c> separators.</summary>

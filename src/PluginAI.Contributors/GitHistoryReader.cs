@@ -1,5 +1,6 @@
 using System.Globalization;
 using PluginAI.Contributors.Internal;
+using PluginAI.Retrieval;
 
 namespace PluginAI.Contributors;
 
@@ -15,7 +16,7 @@ public sealed class GitHistoryReader
 
     private readonly ContributorStatisticsOptions _options;
     private readonly FileClassifier _classifier;
-    private readonly Glob _bots;
+    private readonly PathGlob _bots;
 
     /// <summary>Initializes a new instance of the <see cref="GitHistoryReader"/> class.</summary>
     /// <param name="options">The period, bot patterns and file classification; defaults when <see langword="null"/>.</param>
@@ -23,7 +24,7 @@ public sealed class GitHistoryReader
     {
         _options = options ?? new ContributorStatisticsOptions();
         _classifier = new FileClassifier(_options);
-        _bots = new Glob(_options.BotPatterns);
+        _bots = PathGlob.ParseAny(_options.BotPatterns);
     }
 
     /// <summary>Returns whether a name, e-mail address or login matches a bot pattern.</summary>

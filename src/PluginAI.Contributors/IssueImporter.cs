@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using PluginAI.Contributors.Internal;
+using PluginAI.Retrieval;
 
 namespace PluginAI.Contributors;
 
@@ -145,7 +145,7 @@ public static class IssueImporter
         ArgumentNullException.ThrowIfNull(contributors);
         ArgumentNullException.ThrowIfNull(issues);
         ArgumentNullException.ThrowIfNull(options);
-        var bots = new Glob(options.BotPatterns);
+        var bots = PathGlob.ParseAny(options.BotPatterns);
         var counts = issues.Where(i => options.InPeriod(i.CreatedAt) && !bots.IsMatch(i.Login))
             .GroupBy(i => i.Login, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);

@@ -6,15 +6,9 @@ namespace PluginAI.Host.Tests;
 
 public sealed class HardwareProbeTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "pluginai-hw", Guid.NewGuid().ToString("N"));
+    private readonly FakeHardwareTree _tree = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_root))
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-    }
+    public void Dispose() => _tree.Dispose();
 
     [Fact]
     public async Task Probe_ThisMachine_ReportsRealCpuAndMemory()
@@ -33,7 +27,7 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public async Task Probe_FakeTree_ReadsCoresMemoryAndContainerLimit()
     {
-        Write("proc/cpuinfo", """
+        _tree.Write("proc/cpuinfo", """
             processor	: 0
             vendor_id	: GenuineIntel
             model name	: Intel(R) Core(TM) i7-1260P
@@ -57,11 +51,11 @@ public sealed class HardwareProbeTests : IDisposable
             core id		: 1
 
             """);
-        Write("proc/meminfo", "MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:   12000000 kB\n");
-        Write("sys/fs/cgroup/memory.max", "8589934592\n");
-        Write("sys/fs/cgroup/memory.current", "1073741824\n");
+        _tree.Write("proc/meminfo", "MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:   12000000 kB\n");
+        _tree.Write("sys/fs/cgroup/memory.max", "8589934592\n");
+        _tree.Write("sys/fs/cgroup/memory.current", "1073741824\n");
 
-        var profile = await new HardwareProbe(new HardwareProbeOptions { RootPath = _root }).ProbeAsync();
+        var profile = await new HardwareProbe(new HardwareProbeOptions { RootPath = _tree.Root }).ProbeAsync();
 
         Assert.Equal("Intel(R) Core(TM) i7-1260P", profile.Cpu.ModelName);
         Assert.Equal("GenuineIntel", profile.Cpu.Vendor);
@@ -75,12 +69,12 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public async Task Probe_FakeNvidiaDriver_ReportsGpuMemoryCudaAndVulkan()
     {
-        Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Thu Oct  2 2026\nGCC version:  gcc 12\n");
-        Write("proc/driver/nvidia/gpus/0000:01:00.0/information", "Model: \t\t NVIDIA H100 80GB HBM3\nBus Location: \t 0000:01:00.0\n");
-        Write("usr/lib/x86_64-linux-gnu/libvulkan.so.1", string.Empty);
+        _tree.Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Thu Oct  2 2026\nGCC version:  gcc 12\n");
+        _tree.Write("proc/driver/nvidia/gpus/0000:01:00.0/information", "Model: \t\t NVIDIA H100 80GB HBM3\nBus Location: \t 0000:01:00.0\n");
+        _tree.Write("usr/lib/x86_64-linux-gnu/libvulkan.so.1", string.Empty);
         var options = new HardwareProbeOptions
         {
-            RootPath = _root,
+            RootPath = _tree.Root,
             NvidiaSmi = () => "NVIDIA H100 80GB HBM3, 81559, 580.159.04, 00000000:01:00.0, 0x233010DE\n",
             CudaDriverVersion = () => "13.0",
         };
@@ -102,9 +96,9 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public async Task Probe_NvidiaDriverWithoutSmi_StillListsGpuFromProc()
     {
-        Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.14\n");
-        Write("proc/driver/nvidia/gpus/0000:01:00.0/information", "Model: \t\t NVIDIA GeForce RTX 4060\n");
-        var options = new HardwareProbeOptions { RootPath = _root, NvidiaSmi = () => null, CudaDriverVersion = () => null };
+        _tree.Write("proc/driver/nvidia/version", "NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.14\n");
+        _tree.Write("proc/driver/nvidia/gpus/0000:01:00.0/information", "Model: \t\t NVIDIA GeForce RTX 4060\n");
+        var options = new HardwareProbeOptions { RootPath = _tree.Root, NvidiaSmi = () => null, CudaDriverVersion = () => null };
 
         var profile = await new HardwareProbe(options).ProbeAsync();
 
@@ -117,26 +111,26 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public async Task Probe_FakeDrmAndAccel_FindsAmdGpuWithRocmAndIntelNpu()
     {
-        Write("sys/devices/pci0000:00/0000:03:00.0/vendor", "0x1002\n");
-        Write("sys/devices/pci0000:00/0000:03:00.0/device", "0x744c\n");
-        Write("sys/devices/pci0000:00/0000:03:00.0/mem_info_vram_total", "25753026560\n");
-        Write("sys/devices/pci0000:00/0000:03:00.0/product_name", "Radeon RX 7900 XTX\n");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/bus/pci/drivers/amdgpu"));
-        Link("sys/devices/pci0000:00/0000:03:00.0/driver", "../../../bus/pci/drivers/amdgpu");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/drm/card1"));
-        Link("sys/class/drm/card1/device", "../../../devices/pci0000:00/0000:03:00.0");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/drm/card1-DP-1"));
-        Write("dev/kfd", string.Empty);
+        _tree.Write("sys/devices/pci0000:00/0000:03:00.0/vendor", "0x1002\n");
+        _tree.Write("sys/devices/pci0000:00/0000:03:00.0/device", "0x744c\n");
+        _tree.Write("sys/devices/pci0000:00/0000:03:00.0/mem_info_vram_total", "25753026560\n");
+        _tree.Write("sys/devices/pci0000:00/0000:03:00.0/product_name", "Radeon RX 7900 XTX\n");
+        _tree.Folder("sys/bus/pci/drivers/amdgpu");
+        _tree.Link("sys/devices/pci0000:00/0000:03:00.0/driver", "../../../bus/pci/drivers/amdgpu");
+        _tree.Folder("sys/class/drm/card1");
+        _tree.Link("sys/class/drm/card1/device", "../../../devices/pci0000:00/0000:03:00.0");
+        _tree.Folder("sys/class/drm/card1-DP-1");
+        _tree.Write("dev/kfd", string.Empty);
 
-        Write("sys/devices/pci0000:00/0000:00:0b.0/vendor", "0x8086\n");
-        Write("sys/devices/pci0000:00/0000:00:0b.0/device", "0x7d1d\n");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/bus/pci/drivers/intel_vpu"));
-        Link("sys/devices/pci0000:00/0000:00:0b.0/driver", "../../../bus/pci/drivers/intel_vpu");
-        Directory.CreateDirectory(Path.Combine(_root, "sys/class/accel/accel0"));
-        Link("sys/class/accel/accel0/device", "../../../devices/pci0000:00/0000:00:0b.0");
-        Write("dev/accel/accel0", string.Empty);
+        _tree.Write("sys/devices/pci0000:00/0000:00:0b.0/vendor", "0x8086\n");
+        _tree.Write("sys/devices/pci0000:00/0000:00:0b.0/device", "0x7d1d\n");
+        _tree.Folder("sys/bus/pci/drivers/intel_vpu");
+        _tree.Link("sys/devices/pci0000:00/0000:00:0b.0/driver", "../../../bus/pci/drivers/intel_vpu");
+        _tree.Folder("sys/class/accel/accel0");
+        _tree.Link("sys/class/accel/accel0/device", "../../../devices/pci0000:00/0000:00:0b.0");
+        _tree.Write("dev/accel/accel0", string.Empty);
 
-        var profile = await new HardwareProbe(new HardwareProbeOptions { RootPath = _root }).ProbeAsync();
+        var profile = await new HardwareProbe(new HardwareProbeOptions { RootPath = _tree.Root }).ProbeAsync();
 
         var gpu = Assert.Single(profile.Accelerators, a => a.Type == AcceleratorType.Gpu);
         Assert.Equal("amd", gpu.Vendor);
@@ -172,8 +166,8 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public async Task StaticProbe_ReadsTheHardwareObjectOfDoctorJson()
     {
-        var path = Path.Combine(_root, "profile.json");
-        Write("profile.json", """
+        var path = Path.Combine(_tree.Root, "profile.json");
+        _tree.Write("profile.json", """
             { "home": "/x", "hardware": {
               "operatingSystem": "linux", "architecture": "x64", "runtimeIdentifier": "linux-x64",
               "cpu": { "modelName": "Fake", "physicalCores": 4, "logicalCores": 8, "instructionSets": ["avx2"] },
@@ -190,22 +184,8 @@ public sealed class HardwareProbeTests : IDisposable
     [Fact]
     public void StaticProbe_BadFile_NamesTheFile()
     {
-        Write("bad.json", "{ \"hardware\": 42 }");
-        var ex = Assert.Throws<InvalidDataException>(() => StaticHardwareProbe.FromFile(Path.Combine(_root, "bad.json")));
+        _tree.Write("bad.json", "{ \"hardware\": 42 }");
+        var ex = Assert.Throws<InvalidDataException>(() => StaticHardwareProbe.FromFile(Path.Combine(_tree.Root, "bad.json")));
         Assert.Contains("bad.json", ex.Message, StringComparison.Ordinal);
-    }
-
-    private void Write(string relative, string content)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content.Replace("\r\n", "\n", StringComparison.Ordinal));
-    }
-
-    private void Link(string relative, string target)
-    {
-        var path = Path.Combine(_root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        Directory.CreateSymbolicLink(path, target);
     }
 }

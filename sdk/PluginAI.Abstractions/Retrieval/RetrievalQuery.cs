@@ -16,6 +16,10 @@ public sealed record RetrievalQuery
     public SearchMode Mode { get; init; } = SearchMode.Hybrid;
 
     /// <summary>Gets a glob the source path must match, such as <c>docs/**/*.md</c>, or <see langword="null"/>.</summary>
+    /// <remarks>
+    /// Its syntax is that of <see cref="PluginAI.Retrieval.PathGlob"/>; a knowledge base filters with
+    /// <c>PathGlob.Parse(query.PathGlob).IsMatch(sourcePath)</c>, so every retriever selects the same documents.
+    /// </remarks>
     public string? PathGlob { get; init; }
 
     /// <summary>Gets the media types to search; empty means all.</summary>

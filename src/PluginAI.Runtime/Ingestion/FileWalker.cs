@@ -1,17 +1,19 @@
+using PluginAI.Retrieval;
+
 namespace PluginAI.Runtime.Ingestion;
 
 /// <summary>Lists the files of a folder tree to ingest, honouring include and exclude globs and ignore files, and surviving links that loop.</summary>
 internal static class FileWalker
 {
-    private static readonly Glob[] s_alwaysExcluded = [new(".git/"), new(".hg/"), new(".svn/"), new("node_modules/"), new(IngestionOptions.IgnoreFileName)];
+    private static readonly PathGlob[] s_alwaysExcluded = [.. new[] { ".git/", ".hg/", ".svn/", "node_modules/", IngestionOptions.IgnoreFileName }.Select(PathGlob.Parse)];
 
     public static List<string> Walk(string root, IngestionOptions options, ICollection<SkippedFile> skipped)
     {
-        var include = options.Include.Select(p => new Glob(p)).ToList();
-        var exclude = options.Exclude.Select(p => new Glob(p)).Concat(s_alwaysExcluded).ToList();
+        var include = options.Include.Select(PathGlob.Parse).ToList();
+        var exclude = options.Exclude.Select(PathGlob.Parse).Concat(s_alwaysExcluded).ToList();
         var files = new List<string>();
         var visited = new HashSet<string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
-        var stack = new Stack<(string Directory, List<(string Base, Glob Glob)> Ignores)>();
+        var stack = new Stack<(string Directory, List<(string Base, PathGlob Glob)> Ignores)>();
         stack.Push((root, []));
         while (stack.Count > 0)
         {
@@ -89,7 +91,7 @@ internal static class FileWalker
         return files;
     }
 
-    private static bool Matches(Glob glob, string relative, bool isDirectory)
+    private static bool Matches(PathGlob glob, string relative, bool isDirectory)
     {
         relative = relative.Replace('\\', '/');
         return isDirectory ? glob.IsMatch(relative + "/") || glob.IsMatch(relative + "/x") || glob.IsMatch(relative) : glob.IsMatch(relative);
@@ -102,7 +104,7 @@ internal static class FileWalker
         return Path.GetFullPath(target.FullName).TrimEnd(Path.DirectorySeparatorChar);
     }
 
-    private static IEnumerable<Glob> ReadIgnoreFile(string path, ICollection<SkippedFile> skipped)
+    private static IEnumerable<PathGlob> ReadIgnoreFile(string path, ICollection<SkippedFile> skipped)
     {
         string[] lines;
         try
@@ -115,6 +117,6 @@ internal static class FileWalker
             return [];
         }
 
-        return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => new Glob(l)).ToList();
+        return lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(PathGlob.Parse).ToList();
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace PluginAI.Host.Hardware;
+namespace PluginAI.Host.Hardware.Internal;
 
 /// <summary>Asks the installed CUDA driver (libcuda) which CUDA version it supports, without any CUDA package.</summary>
 internal static class CudaDriver
