@@ -22,10 +22,10 @@ internal sealed partial class CitationPostprocessor : TextStreamPostprocessor
         Description = "Drops citations that point at no retrieved source.",
     };
 
-    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final) => Check(pending, context, final);
+    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings) => Check(pending, context, final, findings);
 
     /// <summary>Rewrites the citations in <paramref name="pending"/> and removes the text that can no longer change.</summary>
-    internal static string Check(StringBuilder pending, PostprocessorContext context, bool final)
+    internal static string Check(StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings)
     {
         var text = pending.ToString();
         var cut = text.Length;
@@ -40,12 +40,12 @@ internal sealed partial class CitationPostprocessor : TextStreamPostprocessor
         }
 
         var head = text[..cut];
-        var result = Citation().Replace(head, match => Rewrite(match, context));
+        var result = Citation().Replace(head, match => Rewrite(match, context, findings));
         pending.Remove(0, cut);
         return result;
     }
 
-    private static string Rewrite(Match match, PostprocessorContext context)
+    private static string Rewrite(Match match, PostprocessorContext context, ICollection<PostprocessorFinding> findings)
     {
         var kept = new List<int>();
         foreach (var part in match.Groups["numbers"].Value.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -57,7 +57,7 @@ internal sealed partial class CitationPostprocessor : TextStreamPostprocessor
             }
             else
             {
-                context.Report(new PostprocessorFinding(Name, "citation.dropped", context.Sources.Count == 0
+                findings.Add(new PostprocessorFinding(Name, "citation.dropped", context.Sources.Count == 0
                     ? $"dropped citation [{number}]: no sources were retrieved"
                     : $"dropped citation [{number}]: only sources 1 to {context.Sources.Count} were retrieved"));
             }

@@ -48,7 +48,7 @@ public sealed class DocumentsPlugin : IPlugin
         services.AddSingleton<IPreprocessor, DocxParser>();
         services.AddSingleton<IPreprocessor>(provider => new CsvParser(Logger<CsvParser>(provider)));
         services.AddSingleton<IPreprocessor>(provider => new JsonParser(Logger<JsonParser>(provider)));
-        services.AddSingleton<IPreprocessor>(new DocumentChunker(_chunkerOptions));
+        services.AddSingleton<IPreprocessor>(provider => new DocumentChunker(_chunkerOptions, provider.GetService<ITokenCounterProvider>()));
     }
 
     private static ILogger Logger<T>(IServiceProvider provider) =>

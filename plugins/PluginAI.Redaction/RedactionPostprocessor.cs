@@ -19,10 +19,10 @@ internal sealed class RedactionPostprocessor : TextStreamPostprocessor
         Description = "Redacts e-mail addresses, phone numbers, IBANs and payment card numbers.",
     };
 
-    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final) => Flush(pending, context, final);
+    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings) => Flush(pending, final, findings);
 
     /// <summary>Redacts and removes from <paramref name="pending"/> the text that later updates can no longer change.</summary>
-    internal static string Flush(StringBuilder pending, PostprocessorContext context, bool final)
+    internal static string Flush(StringBuilder pending, bool final, ICollection<PostprocessorFinding> findings)
     {
         var text = pending.ToString();
         var matches = PiiDetector.Find(text);
@@ -53,7 +53,7 @@ internal sealed class RedactionPostprocessor : TextStreamPostprocessor
 
             output.Append(text, position, start - position).Append(PiiDetector.Placeholder(kind));
             position = start + length;
-            context.Report(new PostprocessorFinding(Name, $"pii.{kind.ToString().ToLowerInvariant()}", $"redacted {Describe(kind)}"));
+            findings.Add(new PostprocessorFinding(Name, $"pii.{kind.ToString().ToLowerInvariant()}", $"redacted {Describe(kind)}"));
         }
 
         output.Append(text, position, cut - position);

@@ -6,10 +6,10 @@ namespace PluginAI;
 /// <remarks>
 /// A plugin declares the range of API versions it works with in <c>hostApi</c>; the host refuses a plugin whose
 /// range does not contain <see cref="Version"/>. The minor version grows with additions; the major version
-/// grows with breaking changes.
+/// grows with breaking changes. docs/plugin-api.md lists what changed in each version.
 /// </remarks>
 public static class PluginApi
 {
     /// <summary>Gets the plugin API version implemented by this build of the contracts.</summary>
-    public static SemanticVersion Version { get; } = new(1, 0, 0);
+    public static SemanticVersion Version { get; } = new(2, 0, 0);
 }

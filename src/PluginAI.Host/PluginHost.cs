@@ -68,6 +68,9 @@ public sealed class PluginHost : IAsyncDisposable
     /// <summary>The name of the file in an installed plugin's folder that names its active version.</summary>
     public const string CurrentVersionFileName = "current";
 
+    /// <summary>Gets the token counters of the loaded models, which plugins find through <see cref="ITokenCounterProvider"/>.</summary>
+    public TokenCounterRegistry TokenCounters { get; } = new();
+
     /// <summary>Gets the hardware profile plugins were checked against.</summary>
     public HardwareProfile Hardware { get; }
 
@@ -241,7 +244,7 @@ public sealed class PluginHost : IAsyncDisposable
 
         var manifest = record.Manifest!;
         var context = new PluginContext(manifest, admission.EntryFolder!, Path.Combine(Paths.Data, manifest.Id), Hardware, record.Variant) { License = record.License };
-        var request = new PluginActivationRequest(record, admission.ManifestPath!, admission.Entry!, admission.EntryFolder!, context, _loggerFactory);
+        var request = new PluginActivationRequest(record, admission.ManifestPath!, admission.Entry!, admission.EntryFolder!, context, _loggerFactory, TokenCounters);
         var activator = _activators.FirstOrDefault(a => a.CanActivate(request));
         if (activator is null)
         {

@@ -29,36 +29,41 @@ public sealed class CitationPostprocessorTests
     public async Task Process_ReportsEachDroppedCitation()
     {
         var context = new PostprocessorContext { Sources = s_three };
-        await RunAsync(context, "One [4], two [1, 5].");
+        var findings = new List<PostprocessorFinding>();
+        await RunAsync(context, findings, "One [4], two [1, 5].");
 
-        Assert.Equal(["dropped citation [4]: only sources 1 to 3 were retrieved", "dropped citation [5]: only sources 1 to 3 were retrieved"], context.Findings.Select(f => f.Message));
-        Assert.All(context.Findings, f => Assert.Equal("citation.dropped", f.Code));
+        Assert.Equal(["dropped citation [4]: only sources 1 to 3 were retrieved", "dropped citation [5]: only sources 1 to 3 were retrieved"], findings.Select(f => f.Message));
+        Assert.All(findings, f => Assert.Equal("citation.dropped", f.Code));
     }
 
     [Fact]
     public async Task Process_CitationSplitAcrossUpdates_IsCheckedWhole()
     {
         var context = new PostprocessorContext { Sources = s_three };
-        var output = await RunAsync(context, "Answer [", "1,", " 8", "] done [", "3", "].");
+        var findings = new List<PostprocessorFinding>();
+        var output = await RunAsync(context, findings, "Answer [", "1,", " 8", "] done [", "3", "].");
 
         Assert.Equal("Answer [1] done [3].", output);
-        Assert.Single(context.Findings);
+        Assert.Single(findings);
     }
 
     [Fact]
     public async Task Process_NoSources_DropsEveryCitation()
     {
-        var context = new PostprocessorContext();
-        Assert.Equal("Claim.", await RunAsync(context, "Claim [1]."));
-        Assert.Equal("dropped citation [1]: no sources were retrieved", Assert.Single(context.Findings).Message);
+        var findings = new List<PostprocessorFinding>();
+        Assert.Equal("Claim.", await RunAsync(new PostprocessorContext(), findings, "Claim [1]."));
+        Assert.Equal("dropped citation [1]: no sources were retrieved", Assert.Single(findings).Message);
     }
 
-    private static async Task<string> RunAsync(PostprocessorContext context, params string[] parts)
+    private static Task<string> RunAsync(PostprocessorContext context, params string[] parts) => RunAsync(context, [], parts);
+
+    private static async Task<string> RunAsync(PostprocessorContext context, List<PostprocessorFinding> findings, params string[] parts)
     {
         var text = new StringBuilder();
         await foreach (var update in new CitationPostprocessor().ProcessAsync(Stream(parts), context))
         {
             text.Append(update.Text);
+            findings.AddRange(update.Contents.OfType<PostprocessorFindingContent>().Select(c => c.Finding));
         }
 
         return text.ToString();

@@ -41,7 +41,7 @@ public sealed class DoctorCommandTests : IDisposable
         Directory.CreateDirectory(plugin);
         await File.WriteAllTextAsync(System.IO.Path.Combine(plugin, "pluginai.json"), """
             { "id": "Acme.CudaOnly", "version": "1.0.0", "kinds": ["backend"],
-              "entry": { "assembly": "Acme.CudaOnly.dll", "type": "Acme.CudaOnly.Plugin" }, "hostApi": "[1.0,2.0)",
+              "entry": { "assembly": "Acme.CudaOnly.dll", "type": "Acme.CudaOnly.Plugin" }, "hostApi": "[2.0,3.0)",
               "requirements": { "accelerators": [ { "type": "gpu", "api": "cuda", "minApiVersion": "12.0" } ] } }
             """);
         var profile = System.IO.Path.Combine(_home, "cpu-only.json");

@@ -163,7 +163,7 @@ public sealed class DocumentChunkerTests : IDisposable
             SourcePath = "x",
             MediaType = DocumentMediaTypes.PlainText,
             Sections = [new DocumentSection { Text = "alpha beta" }, new DocumentSection { Text = "gamma" }],
-            TokenCounter = new WhitespaceTokenCounter(),
+            EmbeddingModelId = Pipeline.TokenCounters.Add(new WhitespaceTokenCounter()),
         };
 
         var result = await chunker.ProcessDocumentAsync(document);

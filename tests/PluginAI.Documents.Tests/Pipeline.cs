@@ -8,6 +8,9 @@ namespace PluginAI.Documents.Tests;
 /// <summary>Runs a file through the plugin's preprocessors the way the host does: registered through the plugin, in order.</summary>
 internal static class Pipeline
 {
+    /// <summary>The token counters the host would offer the plugin, by model id.</summary>
+    public static TestTokenCounters TokenCounters { get; } = new();
+
     public static string ManifestPath => Path.Combine(AppContext.BaseDirectory, "pluginai.json");
 
     public static async Task<IReadOnlyList<IPreprocessor>> CreateAsync(DocumentChunkerOptions? options = null)
@@ -22,6 +25,7 @@ internal static class Pipeline
             Memory = new MemoryInfo { TotalBytes = 8L << 30, AvailableBytes = 4L << 30 },
         };
         var services = new ServiceCollection();
+        services.AddSingleton<ITokenCounterProvider>(TokenCounters);
         new DocumentsPlugin(options ?? new DocumentChunkerOptions())
             .ConfigureServices(services, new PluginContext(manifest, AppContext.BaseDirectory, Path.GetTempPath(), hardware));
         var provider = services.BuildServiceProvider();
@@ -38,7 +42,7 @@ internal static class Pipeline
             SourcePath = path,
             MediaType = mediaType,
             Content = await File.ReadAllBytesAsync(path),
-            TokenCounter = counter,
+            EmbeddingModelId = counter is null ? null : TokenCounters.Add(counter),
         };
         foreach (var preprocessor in preprocessors)
         {

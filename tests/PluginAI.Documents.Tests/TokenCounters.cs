@@ -55,3 +55,18 @@ internal sealed class WordPieceLikeTokenCounter : ITokenCounter
 
     private static int WordTokens(int length) => length == 0 ? 0 : 1 + ((length - 1) / 5);
 }
+
+/// <summary>Token counters by model id, as the host offers them to plugins; each test registers its own under a new id.</summary>
+internal sealed class TestTokenCounters : ITokenCounterProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ITokenCounter> _counters = new(StringComparer.Ordinal);
+
+    public string Add(ITokenCounter counter)
+    {
+        var id = $"test-model-{Guid.NewGuid():N}";
+        _counters[id] = counter;
+        return id;
+    }
+
+    public ITokenCounter? GetTokenCounter(string modelId) => _counters.GetValueOrDefault(modelId);
+}

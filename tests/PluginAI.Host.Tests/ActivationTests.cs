@@ -106,7 +106,7 @@ public sealed class ActivationTests : IDisposable
     {
         public override PostprocessorMetadata Metadata { get; } = new("recorded");
 
-        protected override string Release(System.Text.StringBuilder pending, PostprocessorContext context, bool final)
+        protected override string Release(System.Text.StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings)
         {
             var text = pending.ToString();
             pending.Clear();

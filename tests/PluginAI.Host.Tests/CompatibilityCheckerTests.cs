@@ -6,7 +6,7 @@ namespace PluginAI.Host.Tests;
 
 public sealed class CompatibilityCheckerTests
 {
-    private static PluginManifest Manifest(HardwareRequirements? requirements = null, string hostApi = "[1.0,2.0)", params PluginVariant[] variants) => new()
+    private static PluginManifest Manifest(HardwareRequirements? requirements = null, string hostApi = "[2.0,3.0)", params PluginVariant[] variants) => new()
     {
         Id = "Test.Plugin",
         Version = new SemanticVersion(1),
@@ -41,7 +41,7 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_VariantNeedsMoreVramThanTheGpuHas_FallsBackToBaseWithReason()
     {
-        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda(vram: 12288)), TestHome.WithNvidiaGpu(vramGb: 8));
+        var report = CompatibilityChecker.Check(Manifest(null, "[2.0,3.0)", Cuda(vram: 12288)), TestHome.WithNvidiaGpu(vramGb: 8));
         Assert.True(report.IsCompatible);
         Assert.Null(report.SelectedVariant);
         var cuda = report.Decisions.Single(d => d.Build == "cuda12");
@@ -64,7 +64,7 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_UnknownApiVersion_IsAcceptedWithANote()
     {
-        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda()), TestHome.WithNvidiaGpu() with
+        var report = CompatibilityChecker.Check(Manifest(null, "[2.0,3.0)", Cuda()), TestHome.WithNvidiaGpu() with
         {
             Accelerators = [TestHome.WithNvidiaGpu().Accelerators[0] with { Apis = [new AcceleratorApiSupport("cuda")] }],
         });

@@ -44,12 +44,12 @@ public sealed class PluginHostTests : IDisposable
     [Fact]
     public async Task Load_SkipsPluginBuiltForNewerHostApi_AndSaysWhy()
     {
-        _home.AddPlugin("future", TestHome.Manifest("Test.Future", hostApi: "[2.0,3.0)"));
+        _home.AddPlugin("future", TestHome.Manifest("Test.Future", hostApi: "[3.0,4.0)"));
         await using var host = await PluginHost.StartAsync(_home.Options(), TestHome.Probe(TestHome.CpuOnly()));
 
         var record = Assert.Single(host.Plugins);
         Assert.Equal(PluginStatus.Incompatible, record.Status);
-        Assert.Contains("plugin API [2.0,3.0)", record.Reason, StringComparison.Ordinal);
+        Assert.Contains("plugin API [3.0,4.0)", record.Reason, StringComparison.Ordinal);
         Assert.Contains("update PluginAI", record.Reason, StringComparison.Ordinal);
         Assert.Empty(host.GetPostprocessors());
     }
@@ -72,9 +72,9 @@ public sealed class PluginHostTests : IDisposable
 
     [Theory]
     [InlineData("{ not json", "", "not valid JSON at line 1")]
-    [InlineData("""{ "id": "X", "version": "1.0.0", "kinds": ["postprocessor"], "hostApi": "[1.0,2.0)" }""", "entry", "the field is missing")]
-    [InlineData("""{ "id": "X", "version": 1, "kinds": ["postprocessor"], "entry": { "assembly": "a.dll", "type": "T" }, "hostApi": "[1.0,2.0)" }""", "version", "found the number 1")]
-    [InlineData("""{ "id": "X", "version": "1.0.0", "kinds": ["summarizer"], "entry": { "assembly": "a.dll", "type": "T" }, "hostApi": "[1.0,2.0)" }""", "kinds[0]", "unknown kind 'summarizer'")]
+    [InlineData("""{ "id": "X", "version": "1.0.0", "kinds": ["postprocessor"], "hostApi": "[2.0,3.0)" }""", "entry", "the field is missing")]
+    [InlineData("""{ "id": "X", "version": 1, "kinds": ["postprocessor"], "entry": { "assembly": "a.dll", "type": "T" }, "hostApi": "[2.0,3.0)" }""", "version", "found the number 1")]
+    [InlineData("""{ "id": "X", "version": "1.0.0", "kinds": ["summarizer"], "entry": { "assembly": "a.dll", "type": "T" }, "hostApi": "[2.0,3.0)" }""", "kinds[0]", "unknown kind 'summarizer'")]
     [InlineData("""{ "id": "X", "version": "1.0.0", "kinds": ["postprocessor"], "entry": { "assembly": "a.dll", "type": "T" }, "hostApi": "[2.0,1.0)" }""", "hostApi", "empty version range")]
     public async Task Load_MalformedManifest_IsReportedWithFileAndField_AndOtherPluginsStillLoad(string manifest, string field, string expected)
     {
@@ -261,9 +261,10 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal(PluginStatus.Loaded, host.FindPlugin("PluginAI.Redaction")!.Status);
         var context = new PostprocessorContext();
         var chain = new PostprocessorChain(host.GetPostprocessors());
-        var output = await Collect(chain.ProcessAsync(Stream("Mail alice@", "example.com or call +49 30 1234", "5678 now."), context));
+        var findings = new List<PostprocessorFinding>();
+        var output = await Collect(chain.ProcessAsync(Stream("Mail alice@", "example.com or call +49 30 1234", "5678 now."), context, findings));
         Assert.Equal("Mail [EMAIL] or call [PHONE] now.", output);
-        Assert.Equal(["pii.email", "pii.phone"], context.Findings.Select(f => f.Code));
+        Assert.Equal(["pii.email", "pii.phone"], findings.Select(f => f.Code));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class TestHome : IDisposable
         return target;
     }
 
-    public static string Manifest(string id, string type = "PluginAI.TestPlugins.Sample.TaggingPlugin", string hostApi = "[1.0,2.0)", string kinds = "\"postprocessor\"", string extra = "", string assembly = SampleAssembly, string version = "1.0.0") => $$"""
+    public static string Manifest(string id, string type = "PluginAI.TestPlugins.Sample.TaggingPlugin", string hostApi = "[2.0,3.0)", string kinds = "\"postprocessor\"", string extra = "", string assembly = SampleAssembly, string version = "1.0.0") => $$"""
         {
           "schemaVersion": 1,
           "id": "{{id}}",

@@ -77,10 +77,11 @@ public sealed class RedactionPostprocessorTests
     public async Task Process_ReportsEachRedactionWithoutTheValue()
     {
         var context = new PostprocessorContext();
-        await RunAsync(context, "a@b.io and c@d.io and +1 415 555 2671");
+        var findings = new List<PostprocessorFinding>();
+        await RunAsync(context, findings, "a@b.io and c@d.io and +1 415 555 2671");
 
-        Assert.Equal(["pii.email", "pii.email", "pii.phone"], context.Findings.Select(f => f.Code));
-        Assert.DoesNotContain(context.Findings, f => f.Message.Contains('@', StringComparison.Ordinal));
+        Assert.Equal(["pii.email", "pii.email", "pii.phone"], findings.Select(f => f.Code));
+        Assert.DoesNotContain(findings, f => f.Message.Contains('@', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,12 +127,15 @@ public sealed class RedactionPostprocessorTests
 
     private Task<string> RunAsync(params string[] parts) => RunAsync(new PostprocessorContext(), parts);
 
-    private async Task<string> RunAsync(PostprocessorContext context, params string[] parts)
+    private Task<string> RunAsync(PostprocessorContext context, params string[] parts) => RunAsync(context, [], parts);
+
+    private async Task<string> RunAsync(PostprocessorContext context, List<PostprocessorFinding> findings, params string[] parts)
     {
         var text = new StringBuilder();
         await foreach (var update in _redactor.ProcessAsync(Stream(parts.Select(p => new ChatResponseUpdate(ChatRole.Assistant, p)).ToArray()), context))
         {
             text.Append(update.Text);
+            findings.AddRange(update.Contents.OfType<PostprocessorFindingContent>().Select(c => c.Finding));
         }
 
         return text.ToString();

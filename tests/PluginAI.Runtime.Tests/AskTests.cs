@@ -35,7 +35,7 @@ public sealed class AskTests
         Assert.Contains("[1]", text, StringComparison.Ordinal);
         Assert.Contains("[EMAIL]", text, StringComparison.Ordinal);
         Assert.DoesNotContain("keeper@example.org", text, StringComparison.Ordinal);
-        Assert.Contains(answer.Context.Findings, f => f.Code == "pii.email");
+        Assert.Contains(answer.Findings, f => f.Code == "pii.email");
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class AskTests
         var text = await ReadAsync(answer.Updates);
 
         Assert.Equal("The oldest is the Tower of Hercules [1], not the Pharos.", text);
-        Assert.Contains(answer.Context.Findings, f => f.Message == "dropped citation [7]: only sources 1 to 2 were retrieved");
+        Assert.Contains(answer.Findings, f => f.Message == "dropped citation [7]: only sources 1 to 2 were retrieved");
         var prompt = model.Received.Last(m => m.Role == ChatRole.User).Text;
         Assert.Contains("[1] ", prompt, StringComparison.Ordinal);
         Assert.Contains("Tower of Hercules", prompt, StringComparison.Ordinal);

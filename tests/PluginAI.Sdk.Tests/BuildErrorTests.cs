@@ -27,7 +27,7 @@ public sealed class BuildErrorTests
               "version": "1.0.0",
               "kinds": ["postprocessor", "frontend"],
               "entry": { "assembly": "Acme.Sample.dll", "type": "Acme.Sample.SamplePlugin" },
-              "hostApi": "[1.0,2.0)",
+              "hostApi": "[2.0,3.0)",
               "colour": "blue"
             }
             """);

@@ -30,7 +30,7 @@ public sealed class PackTests(PackedPluginFixture fixture) : IClassFixture<Packe
         Assert.Equal("MIT", m.License);
         Assert.Equal([PluginKind.Postprocessor, PluginKind.Retriever], m.Kinds);
         Assert.Equal(new PluginEntryPoint("Acme.Sample.dll", "Acme.Sample.SamplePlugin"), m.Entry);
-        Assert.Equal("[1.0,2.0)", m.HostApi.ToString());
+        Assert.Equal("[2.0,3.0)", m.HostApi.ToString());
         Assert.Equal(PluginIsolation.InProcess, m.Isolation);
         Assert.Equal(["linux-x64", "win-x64"], m.Requirements.RuntimeIdentifiers);
         Assert.Equal(["avx2", "fma"], m.Requirements.InstructionSets);

@@ -13,8 +13,8 @@ namespace PluginAI.Documents.Implementation;
 /// before.
 /// </para>
 /// <para>
-/// Tokens are counted with <see cref="DocumentContent.TokenCounter"/>, or estimated at four characters each when it
-/// is <see langword="null"/>. Piece counts are added up while packing, and every chunk is counted again as a whole
+/// Tokens are counted with the counter of the model named by <see cref="DocumentContent.EmbeddingModelId"/>, as the
+/// host's <see cref="ITokenCounterProvider"/> finds it, or estimated at four characters each when there is none. Piece counts are added up while packing, and every chunk is counted again as a whole
 /// before it is emitted and shrunk until it fits, so no chunk exceeds the budget even with a tokenizer whose counts
 /// are not additive. A chunk's text is exactly the extracted text between its offsets, without leading or trailing
 /// white space; it is never rewritten.
@@ -23,12 +23,14 @@ namespace PluginAI.Documents.Implementation;
 internal sealed class DocumentChunker : Preprocessor
 {
     private readonly DocumentChunkerOptions _options;
+    private readonly ITokenCounterProvider? _tokenCounters;
 
-    public DocumentChunker(DocumentChunkerOptions options)
+    public DocumentChunker(DocumentChunkerOptions options, ITokenCounterProvider? tokenCounters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _tokenCounters = tokenCounters;
     }
 
     public override PreprocessorMetadata Metadata { get; } = new("chunker") { Order = 200 };
@@ -42,7 +44,8 @@ internal sealed class DocumentChunker : Preprocessor
         }
 
         var (text, sections) = ExtractedText.Build(document.Sections);
-        var run = new Run(text, document.TokenCounter ?? EstimatedTokenCounter.Instance, _options, cancellationToken);
+        var counter = document.EmbeddingModelId is { } modelId ? _tokenCounters?.GetTokenCounter(modelId) : null;
+        var run = new Run(text, counter ?? EstimatedTokenCounter.Instance, _options, cancellationToken);
         var first = 0;
         for (var i = 1; i <= sections.Count; i++)
         {

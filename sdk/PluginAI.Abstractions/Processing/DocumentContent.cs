@@ -25,8 +25,11 @@ public sealed record DocumentContent
     /// <summary>Gets the text sections a parser extracted, in document order.</summary>
     public IReadOnlyList<DocumentSection> Sections { get; init; } = [];
 
-    /// <summary>Gets the embedding model's token counter, so that chunkers measure their budget in its tokens; <see langword="null"/> when unknown.</summary>
-    public ITokenCounter? TokenCounter { get; init; }
+    /// <summary>
+    /// Gets the id of the embedding model the chunks are made for, so that chunkers measure their budget in its tokens
+    /// (through <see cref="ITokenCounterProvider"/>); <see langword="null"/> when unknown.
+    /// </summary>
+    public string? EmbeddingModelId { get; init; }
 
     /// <summary>Gets the chunks a chunker cut, in document order; each may carry its embedding.</summary>
     public IReadOnlyList<DocumentChunk> Chunks { get; init; } = [];

@@ -2,8 +2,9 @@ namespace PluginAI.Processing;
 
 /// <summary>Counts tokens the way a model's tokenizer does, so that text can be cut to fit the model.</summary>
 /// <remarks>
-/// Embedding generators and chat clients expose one through <c>GetService(typeof(ITokenCounter))</c>; the ingestion
-/// pipeline hands the embedding model's counter to chunkers in <see cref="DocumentContent.TokenCounter"/>. Thread-safe.
+/// Embedding generators and chat clients expose one through <c>GetService(typeof(ITokenCounter))</c>; chunkers find the
+/// embedding model's counter through <see cref="ITokenCounterProvider"/> by <see cref="DocumentContent.EmbeddingModelId"/>.
+/// Thread-safe.
 /// </remarks>
 public interface ITokenCounter
 {

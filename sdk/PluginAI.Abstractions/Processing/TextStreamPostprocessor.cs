@@ -32,6 +32,7 @@ public abstract class TextStreamPostprocessor : IPostprocessor
         // Updates (or the non-text parts of updates) held until the text received before them has been released,
         // each with the number of characters received before it.
         var waiting = new Queue<(long Position, ChatResponseUpdate Update)>();
+        var findings = new List<PostprocessorFinding>();
         long received = 0;
         ChatResponseUpdate? last = null;
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -61,9 +62,15 @@ public abstract class TextStreamPostprocessor : IPostprocessor
                 waiting.Enqueue((received, rest));
             }
 
-            if (Release(pending, context, final: false) is { Length: > 0 } ready)
+            if (Release(pending, context, final: false, findings) is { Length: > 0 } ready)
             {
                 yield return Copy(update, ready);
+            }
+
+            if (findings.Count > 0)
+            {
+                yield return PostprocessorFindingContent.ToUpdate(findings);
+                findings.Clear();
             }
 
             var released = received - pending.Length;
@@ -73,9 +80,14 @@ public abstract class TextStreamPostprocessor : IPostprocessor
             }
         }
 
-        if (last is not null && Release(pending, context, final: true) is { Length: > 0 } tail)
+        if (last is not null && Release(pending, context, final: true, findings) is { Length: > 0 } tail)
         {
             yield return Copy(last, tail);
+        }
+
+        if (findings.Count > 0)
+        {
+            yield return PostprocessorFindingContent.ToUpdate(findings);
         }
 
         while (waiting.Count > 0)
@@ -96,10 +108,11 @@ public abstract class TextStreamPostprocessor : IPostprocessor
     /// it; text that might still change stays in <paramref name="pending"/> for the next call.
     /// </summary>
     /// <param name="pending">The text received and not yet released, in stream order.</param>
-    /// <param name="context">Where to report findings.</param>
+    /// <param name="context">The request and the sources it may cite.</param>
     /// <param name="final">Whether the stream has ended, so that everything must be released.</param>
     /// <returns>The text to pass on; empty to wait for more.</returns>
-    protected abstract string Release(StringBuilder pending, PostprocessorContext context, bool final);
+    /// <param name="findings">Receives what the postprocessor found in the released text; each is sent on in the stream as a <see cref="PostprocessorFindingContent"/>.</param>
+    protected abstract string Release(StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings);
 
     private static ChatResponseUpdate Copy(ChatResponseUpdate source, string text) => new(source.Role ?? ChatRole.Assistant, text)
     {

@@ -81,7 +81,7 @@ internal static class AskCommand
                     extractive = answer.IsExtractive,
                     model = answer.ModelId,
                     sources = answer.Sources.Select((p, i) => new { number = i + 1, p.SourcePath, p.Page, p.Section, p.StartOffset, p.EndOffset, p.Score, p.Text }),
-                    findings = answer.Context.Findings,
+                    findings = answer.Findings,
                     ingestion,
                 });
                 return 0;
@@ -90,7 +90,7 @@ internal static class AskCommand
             console.Out.WriteLine();
             console.Out.WriteLine();
             console.Console.Write(SourcesTable.Create("Sources", answer.Sources, withText: false));
-            foreach (var finding in answer.Context.Findings)
+            foreach (var finding in answer.Findings)
             {
                 console.Console.MarkupLineInterpolated($"[grey]{finding.Postprocessor}: {finding.Message}[/]");
             }

@@ -62,6 +62,7 @@ internal sealed class InProcessPluginActivator : IPluginActivator
             services.AddSingleton(context);
             services.AddSingleton(context.License);
             services.AddSingleton(context.Hardware);
+            services.AddSingleton(request.TokenCounters);
             plugin.ConfigureServices(services, context);
             provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
             var (ownedLoader, ownedProvider) = (loader, provider);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PluginAI.Manifest;
+using PluginAI.Processing;
 
 namespace PluginAI.Host.Activation;
 
@@ -10,7 +11,8 @@ namespace PluginAI.Host.Activation;
 /// <param name="EntryFolder">The folder of the chosen build's files.</param>
 /// <param name="Context">What the plugin is told about itself and this machine.</param>
 /// <param name="LoggerFactory">Where the plugin logs.</param>
-public sealed record PluginActivationRequest(PluginRecord Record, string ManifestPath, PluginEntryPoint Entry, string EntryFolder, PluginContext Context, ILoggerFactory LoggerFactory)
+/// <param name="TokenCounters">The token counters of the loaded models, offered to the plugin as <see cref="ITokenCounterProvider"/>.</param>
+public sealed record PluginActivationRequest(PluginRecord Record, string ManifestPath, PluginEntryPoint Entry, string EntryFolder, PluginContext Context, ILoggerFactory LoggerFactory, ITokenCounterProvider TokenCounters)
 {
     /// <summary>Gets the plugin's manifest.</summary>
     public PluginManifest Manifest => Context.Manifest;

@@ -32,8 +32,9 @@ public sealed class ChatSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(messages);
         var context = new PostprocessorContext { Messages = messages };
-        var updates = _chain.ProcessAsync(Lease.Model.ChatClient!.GetStreamingResponseAsync(messages, options, cancellationToken), context, cancellationToken);
-        return new ChatTurn(updates, context);
+        var findings = new List<PostprocessorFinding>();
+        var updates = _chain.ProcessAsync(Lease.Model.ChatClient!.GetStreamingResponseAsync(messages, options, cancellationToken), context, findings, cancellationToken);
+        return new ChatTurn(updates, findings);
     }
 
     /// <inheritdoc />

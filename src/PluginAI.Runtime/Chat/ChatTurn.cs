@@ -6,17 +6,17 @@ namespace PluginAI.Runtime.Chat;
 /// <summary>One streamed answer: its updates after the postprocessors, and what they found.</summary>
 public sealed class ChatTurn
 {
-    private readonly PostprocessorContext _context;
+    private readonly IReadOnlyCollection<PostprocessorFinding> _findings;
 
-    internal ChatTurn(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context)
+    internal ChatTurn(IAsyncEnumerable<ChatResponseUpdate> updates, IReadOnlyCollection<PostprocessorFinding> findings)
     {
         Updates = updates;
-        _context = context;
+        _findings = findings;
     }
 
     /// <summary>Gets the updates; read them once.</summary>
     public IAsyncEnumerable<ChatResponseUpdate> Updates { get; }
 
     /// <summary>Gets the postprocessors' findings; complete once <see cref="Updates"/> has been read to the end.</summary>
-    public IReadOnlyList<PostprocessorFinding> Findings => _context.Findings;
+    public IReadOnlyList<PostprocessorFinding> Findings => [.. _findings];
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using PluginAI.Processing;
 
@@ -34,6 +35,39 @@ public sealed class PostprocessorChain
         }
 
         return updates;
+    }
+
+    /// <summary>
+    /// Transforms a stream of updates through every postprocessor and takes the postprocessors' findings out of it:
+    /// each <see cref="PostprocessorFindingContent"/> goes to <paramref name="findings"/> instead of the caller.
+    /// </summary>
+    /// <param name="updates">The model's updates.</param>
+    /// <param name="context">The request and the sources.</param>
+    /// <param name="findings">Receives the findings as the stream is read.</param>
+    /// <param name="cancellationToken">A token to cancel the stream.</param>
+    /// <returns>The final updates, without findings; an update that carried only findings is left out.</returns>
+    public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, ICollection<PostprocessorFinding> findings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        await foreach (var update in ProcessAsync(updates, context, cancellationToken).ConfigureAwait(false))
+        {
+            if (!update.Contents.Any(c => c is PostprocessorFindingContent))
+            {
+                yield return update;
+                continue;
+            }
+
+            foreach (var finding in update.Contents.OfType<PostprocessorFindingContent>())
+            {
+                findings.Add(finding.Finding);
+            }
+
+            update.Contents = [.. update.Contents.Where(c => c is not PostprocessorFindingContent)];
+            if (update.Contents.Count > 0 || update.FinishReason is not null)
+            {
+                yield return update;
+            }
+        }
     }
 
     /// <summary>Transforms a complete text through every postprocessor.</summary>

@@ -22,6 +22,7 @@ internal sealed class IngestionPipeline(
     IDocumentSink sink,
     IEmbeddingGenerator<string, Embedding<float>> embedder,
     IReadOnlyList<IPreprocessor> preprocessors,
+    string embeddingModelId,
     IngestionOptions options)
 {
     private const string UnknownMediaType = "application/octet-stream";
@@ -38,7 +39,6 @@ internal sealed class IngestionPipeline(
             skipped.Enqueue(skip);
         }
 
-        var counter = embedder.GetService<ITokenCounter>();
         var state = new IngestionState(documents.Count, progress);
         progress?.Report(new IngestionProgress(documents.Count, 0, 0, null) { Kind = IngestionEventKind.Listed });
         var channel = Channel.CreateBounded<DocumentContent>(new BoundedChannelOptions(Math.Max(2, options.Parallelism * 2)) { SingleReader = true });
@@ -53,7 +53,7 @@ internal sealed class IngestionPipeline(
                     await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = stop.Token }, async (document, ct) =>
                     {
                         var watch = Stopwatch.StartNew();
-                        var parsed = await ReadAndParseAsync(document, stored, counter, skipped, state, ct).ConfigureAwait(false);
+                        var parsed = await ReadAndParseAsync(document, stored, skipped, state, ct).ConfigureAwait(false);
                         state.AddParseTime(watch.Elapsed);
                         if (parsed is not null)
                         {
@@ -111,7 +111,7 @@ internal sealed class IngestionPipeline(
         };
     }
 
-    private async Task<DocumentContent?> ReadAndParseAsync(SourceDocument item, IReadOnlyDictionary<string, string> stored, ITokenCounter? counter, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
+    private async Task<DocumentContent?> ReadAndParseAsync(SourceDocument item, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
     {
         var key = item.Key;
         try
@@ -141,7 +141,7 @@ internal sealed class IngestionPipeline(
                 Content = bytes,
                 ContentHash = hash,
                 LastModified = item.LastModified,
-                TokenCounter = counter,
+                EmbeddingModelId = embeddingModelId,
             };
             foreach (var preprocessor in preprocessors)
             {

@@ -53,7 +53,7 @@ public sealed class IngestionService(PluginHostProvider hosts, KnowledgeBaseServ
         var host = await hosts.GetAsync(cancellationToken).ConfigureAwait(false);
         var generator = embedder.Embedder.Model.EmbeddingGenerator
             ?? throw new PluginException($"{embedder.Embedder.Path}: the knowledge base's embedding model computes no embeddings.");
-        var pipeline = new IngestionPipeline(source, sink, generator, host.GetPreprocessors(), options);
+        var pipeline = new IngestionPipeline(source, sink, generator, host.GetPreprocessors(), embedder.Embedder.Model.Metadata.ModelId, options);
         return await pipeline.RunAsync(embedder.Info.Name, progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -12,8 +12,11 @@ public sealed class Answer : IAsyncDisposable
     private readonly KnowledgeBaseSession _session;
     private readonly ModelLease? _model;
 
-    internal Answer(KnowledgeBaseSession session, ModelLease? model, string? modelId, IReadOnlyList<RetrievedPassage> sources, IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context)
+    private readonly List<PostprocessorFinding> _findings;
+
+    internal Answer(KnowledgeBaseSession session, ModelLease? model, string? modelId, IReadOnlyList<RetrievedPassage> sources, IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, List<PostprocessorFinding> findings)
     {
+        _findings = findings;
         _session = session;
         _model = model;
         ModelId = modelId;
@@ -28,8 +31,11 @@ public sealed class Answer : IAsyncDisposable
     /// <summary>Gets the answer's text as it streams, after the postprocessors.</summary>
     public IAsyncEnumerable<ChatResponseUpdate> Updates { get; }
 
-    /// <summary>Gets the postprocessor context; its findings are complete once <see cref="Updates"/> has been read to the end.</summary>
+    /// <summary>Gets the postprocessor context: the messages sent to the model and the sources.</summary>
     public PostprocessorContext Context { get; }
+
+    /// <summary>Gets what the postprocessors found; complete once <see cref="Updates"/> has been read to the end.</summary>
+    public IReadOnlyList<PostprocessorFinding> Findings => [.. _findings];
 
     /// <summary>Gets a value indicating whether the answer quotes passages rather than being written by a model.</summary>
     public bool IsExtractive => ModelId is null;

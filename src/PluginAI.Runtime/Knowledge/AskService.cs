@@ -82,7 +82,8 @@ public sealed class AskService
             var source = client is not null
                 ? client.GetStreamingResponseAsync(messages, request.ChatOptions, cancellationToken)
                 : Extract(passages, cancellationToken);
-            return new Answer(session, model, modelId, passages, chain.ProcessAsync(source, context, cancellationToken), context);
+            var findings = new List<PostprocessorFinding>();
+            return new Answer(session, model, modelId, passages, chain.ProcessAsync(source, context, findings, cancellationToken), context, findings);
         }
         catch
         {

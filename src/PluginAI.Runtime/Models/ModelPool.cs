@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.AI;
 using PluginAI.Backends;
+using PluginAI.Host;
+using PluginAI.Processing;
 using PluginAI.Host.Planning;
 
 namespace PluginAI.Runtime.Models;
@@ -113,7 +116,7 @@ public sealed class ModelPool : IAsyncDisposable
                 evicted = MakeRoom(entry.MemoryBytes, budget);
                 _entries[key] = entry;
                 Interlocked.Increment(ref _loads);
-                entry.Load = LoadAsync(entry, host.Paths.Cache);
+                entry.Load = LoadAsync(entry, host);
             }
 
             entry.Users++;
@@ -246,8 +249,9 @@ public sealed class ModelPool : IAsyncDisposable
         return victims;
     }
 
-    private async Task<ILoadedModel> LoadAsync(Entry entry, string cacheDirectory)
+    private async Task<ILoadedModel> LoadAsync(Entry entry, PluginHost host)
     {
+        var cacheDirectory = host.Paths.Cache;
         // Let the caller's lock go before the backend does its (possibly long) work.
         await Task.Yield();
         var plan = entry.Plan;
@@ -262,6 +266,12 @@ public sealed class ModelPool : IAsyncDisposable
             throw new PluginException($"{plan.Path}: the model cannot {(entry.Capabilities.HasFlag(ModelCapabilities.Chat) ? "generate text" : "compute embeddings")} ({plan.Backend.Metadata.Name} loaded it with {model.Metadata.Capabilities}).") { FilePath = plan.Path, ErrorCode = "model.capability" };
         }
 
+        // Chunkers measure their budget in the embedding model's tokens; they find its counter by the model's id.
+        if (entry.Capabilities.HasFlag(ModelCapabilities.Embeddings) && model.EmbeddingGenerator?.GetService<ITokenCounter>() is { } counter)
+        {
+            entry.TokenCounter = host.TokenCounters.Register(model.Metadata.ModelId, counter);
+        }
+
         lock (_gate)
         {
             entry.LoadedAt = _options.TimeProvider.GetUtcNow();
@@ -273,6 +283,7 @@ public sealed class ModelPool : IAsyncDisposable
     private async Task UnloadEntryAsync(Entry entry)
     {
         entry.StopKeepAlive();
+        entry.TokenCounter?.Dispose();
         Interlocked.Increment(ref _unloads);
         try
         {
@@ -303,6 +314,8 @@ public sealed class ModelPool : IAsyncDisposable
         public ModelPlan Plan { get; } = plan;
 
         public Task<ILoadedModel>? Load { get; set; }
+
+        public IDisposable? TokenCounter { get; set; }
 
         public int Users { get; set; }
 

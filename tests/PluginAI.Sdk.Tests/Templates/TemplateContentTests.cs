@@ -48,7 +48,7 @@ public sealed class TemplateContentTests(TemplateHive hive)
 
         Assert.Equal(kind, Property(project, "PluginAIKinds"));
         Assert.Equal($"Acme.Thing.{entryType}", Property(project, "PluginAIEntryType"));
-        Assert.Equal("[1.0,2.0)", Property(project, "PluginAIHostApi"));
+        Assert.Equal("[2.0,3.0)", Property(project, "PluginAIHostApi"));
         Assert.Equal("free", Property(project, "PluginAILicensing"));
         Assert.Equal("true", Property(project, "TreatWarningsAsErrors"));
         Assert.Equal("enable", Property(project, "Nullable"));

@@ -19,7 +19,7 @@ public sealed class UpperCasePostprocessor : TextStreamPostprocessor
     };
 
     /// <inheritdoc />
-    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final)
+    protected override string Release(StringBuilder pending, PostprocessorContext context, bool final, ICollection<PostprocessorFinding> findings)
     {
         ArgumentNullException.ThrowIfNull(pending);
         var text = pending.ToString();
