@@ -403,7 +403,7 @@ public sealed class PluginHost : IAsyncDisposable
             try
             {
                 var now = (Options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-                record.License = new LicenceEvaluator(Options.MachineIdentity).Evaluate(manifest, new LicenceStore(Paths.Home), TrustPolicy, now);
+                record.License = new LicenseEvaluator(Options.MachineIdentity).Evaluate(manifest, new LicenseStore(Paths.Home), TrustPolicy, now);
             }
             catch (TrustException ex)
             {

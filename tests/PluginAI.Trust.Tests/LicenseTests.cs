@@ -5,7 +5,7 @@ using PluginAI.Trust.Licensing;
 
 namespace PluginAI.Trust.Tests;
 
-public sealed class LicenceTests : IDisposable
+public sealed class LicenseTests : IDisposable
 {
     private const string Product = "ACME-REDACT";
     private const string ThisMachine = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -13,13 +13,13 @@ public sealed class LicenceTests : IDisposable
     private readonly SigningKey _vendor = SigningKey.Create("acme-vendor", PluginFixture.T0);
     private readonly TrustPolicy _policy = new();
     private readonly FakeTimeProvider _clock = new(PluginFixture.T0);
-    private readonly LicenceEvaluator _evaluator = new(MachineIdentity.Fixed(ThisMachine));
-    private readonly LicenceStore _store;
+    private readonly LicenseEvaluator _evaluator = new(MachineIdentity.Fixed(ThisMachine));
+    private readonly LicenseStore _store;
 
-    public LicenceTests()
+    public LicenseTests()
     {
         _policy.Trust(_vendor, KeyRole.Vendor, PluginFixture.T0);
-        _store = new LicenceStore(_home.Path);
+        _store = new LicenseStore(_home.Path);
     }
 
     public void Dispose()
@@ -39,9 +39,9 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
-    public void ValidLicenceIsLicensedWithFeatures()
+    public void ValidLicenseIsLicensedWithFeatures()
     {
-        AddLicence(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });
+        AddLicense(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });
 
         var state = Evaluate(Manifest());
 
@@ -54,9 +54,9 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
-    public void ExpiredLicenceIsExpired()
+    public void ExpiredLicenseIsExpired()
     {
-        AddLicence(Claims() with { Expires = PluginFixture.T0.AddDays(30) });
+        AddLicense(Claims() with { Expires = PluginFixture.T0.AddDays(30) });
         _clock.Advance(TimeSpan.FromDays(31));
 
         var state = Evaluate(Manifest());
@@ -67,9 +67,9 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
-    public void LicenceForAnotherMachineIsWrongMachine()
+    public void LicenseForAnotherMachineIsWrongMachine()
     {
-        AddLicence(Claims() with { Machine = MachineBinding.Create("another-machine", Product) });
+        AddLicense(Claims() with { Machine = MachineBinding.Create("another-machine", Product) });
 
         var state = Evaluate(Manifest());
 
@@ -80,18 +80,18 @@ public sealed class LicenceTests : IDisposable
     [Fact]
     public void BindingUnavailableIsExplained()
     {
-        AddLicence(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });
+        AddLicense(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });
 
-        var state = new LicenceEvaluator(new UnavailableMachine()).Evaluate(Manifest(), _store, _policy, _clock.GetUtcNow());
+        var state = new LicenseEvaluator(new UnavailableMachine()).Evaluate(Manifest(), _store, _policy, _clock.GetUtcNow());
 
         Assert.Equal(PluginLicenseStatus.WrongMachine, state.Status);
         Assert.Contains("machine binding is unavailable", state.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void LicenceForAnotherProductIsWrongProduct()
+    public void LicenseForAnotherProductIsWrongProduct()
     {
-        var file = WriteLicence(Claims() with { Product = "ACME-OTHER" });
+        var file = WriteLicense(Claims() with { Product = "ACME-OTHER" });
         _store.Add(file, _policy);
 
         Assert.Equal(PluginLicenseStatus.WrongProduct, _evaluator.EvaluateFile(Manifest(), file, _policy, _clock.GetUtcNow()).Status);
@@ -106,7 +106,7 @@ public sealed class LicenceTests : IDisposable
     {
         var stored = _store.PathOf("lic-1");
         Directory.CreateDirectory(_store.Directory);
-        var envelope = JsonNode.Parse(LicenceIssuer.Issue(_vendor, Claims()).ToJson())!.AsObject();
+        var envelope = JsonNode.Parse(LicenseIssuer.Issue(_vendor, Claims()).ToJson())!.AsObject();
         envelope["payload"] = Convert.ToBase64String((Claims() with { Features = ["pro", "enterprise"] }).ToJson());
         File.WriteAllText(stored, envelope.ToJsonString());
 
@@ -123,7 +123,7 @@ public sealed class LicenceTests : IDisposable
     {
         using var stranger = SigningKey.Create("stranger");
         Directory.CreateDirectory(_store.Directory);
-        File.WriteAllBytes(_store.PathOf("lic-1"), LicenceIssuer.Issue(stranger, Claims()).ToJson());
+        File.WriteAllBytes(_store.PathOf("lic-1"), LicenseIssuer.Issue(stranger, Claims()).ToJson());
 
         var state = Evaluate(Manifest());
 
@@ -136,7 +136,7 @@ public sealed class LicenceTests : IDisposable
     {
         using var publisher = SigningKey.Create("acme-publisher");
         _policy.Trust(publisher, KeyRole.Publisher);
-        AddLicence(Claims(), publisher);
+        AddLicense(Claims(), publisher);
 
         Assert.Equal(PluginLicenseStatus.Invalid, Evaluate(Manifest()).Status);
         Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(Manifest(vendorKeyId: publisher.KeyId)).Status);
@@ -186,20 +186,20 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
-    public void LicenceAfterTrialWins()
+    public void LicenseAfterTrialWins()
     {
         var manifest = Manifest(LicensingModel.Trial);
         Evaluate(manifest);
         _clock.Advance(TimeSpan.FromDays(20));
-        AddLicence(Claims());
+        AddLicense(Claims());
 
         Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(manifest).Status);
     }
 
     [Fact]
-    public void TrialLicenceGivesTrialThenTrialExpired()
+    public void TrialLicenseGivesTrialThenTrialExpired()
     {
-        AddLicence(Claims() with { Kind = LicenceKind.Trial, Expires = PluginFixture.T0.AddDays(7) });
+        AddLicense(Claims() with { Kind = LicenseKind.Trial, Expires = PluginFixture.T0.AddDays(7) });
 
         var trial = Evaluate(Manifest());
         _clock.Advance(TimeSpan.FromDays(8));
@@ -213,7 +213,7 @@ public sealed class LicenceTests : IDisposable
     [Fact]
     public void ClockMovedBackwardsIsClockRollback()
     {
-        AddLicence(Claims() with { Expires = PluginFixture.T0.AddDays(30) });
+        AddLicense(Claims() with { Expires = PluginFixture.T0.AddDays(30) });
         _clock.Advance(TimeSpan.FromDays(40));
         Assert.Equal(PluginLicenseStatus.Expired, Evaluate(Manifest()).Status);
 
@@ -257,7 +257,7 @@ public sealed class LicenceTests : IDisposable
     }
 
     [Fact]
-    public void MissingLicenceIsMissing()
+    public void MissingLicenseIsMissing()
     {
         var state = Evaluate(Manifest());
 
@@ -268,7 +268,7 @@ public sealed class LicenceTests : IDisposable
     [Fact]
     public void StoreAddsListsAndRemoves()
     {
-        var stored = AddLicence(Claims());
+        var stored = AddLicense(Claims());
         File.WriteAllText(_store.PathOf("broken"), "{}");
 
         var list = _store.List();
@@ -284,7 +284,7 @@ public sealed class LicenceTests : IDisposable
     [Fact]
     public void MalformedClaimsNameTheField()
     {
-        var ex = Assert.Throws<TrustException>(() => LicenceClaims.Parse("{\"format\":\"pluginai-licence/1\",\"licenceId\":\"a\",\"licensee\":\"b\",\"product\":\"c\",\"issued\":\"2026-11-27T10:00:00Z\",\"kind\":\"forever\"}"u8, "x.licence.json"));
+        var ex = Assert.Throws<TrustException>(() => LicenseClaims.Parse("{\"format\":\"pluginai-licence/1\",\"licenceId\":\"a\",\"licensee\":\"b\",\"product\":\"c\",\"issued\":\"2026-11-27T10:00:00Z\",\"kind\":\"forever\"}"u8, "x.licence.json"));
 
         Assert.Equal("x.licence.json: field 'kind' must be 'full' or 'trial', found 'forever'.", ex.Message);
     }
@@ -302,9 +302,9 @@ public sealed class LicenceTests : IDisposable
         }
     }
 
-    private static LicenceClaims Claims() => new()
+    private static LicenseClaims Claims() => new()
     {
-        LicenceId = "lic-1",
+        LicenseId = "lic-1",
         Licensee = "Example Corp",
         Product = Product,
         Features = ["pro"],
@@ -325,14 +325,14 @@ public sealed class LicenceTests : IDisposable
 
     private PluginLicense Evaluate(PluginManifest manifest) => _evaluator.Evaluate(manifest, _store, _policy, _clock.GetUtcNow());
 
-    private string WriteLicence(LicenceClaims claims, SigningKey? key = null)
+    private string WriteLicense(LicenseClaims claims, SigningKey? key = null)
     {
-        var file = _home.Combine($"{claims.LicenceId}-{Guid.NewGuid():N}.json");
-        File.WriteAllBytes(file, LicenceIssuer.Issue(key ?? _vendor, claims).ToJson());
+        var file = _home.Combine($"{claims.LicenseId}-{Guid.NewGuid():N}.json");
+        File.WriteAllBytes(file, LicenseIssuer.Issue(key ?? _vendor, claims).ToJson());
         return file;
     }
 
-    private StoredLicence AddLicence(LicenceClaims claims, SigningKey? key = null) => _store.Add(WriteLicence(claims, key), _policy);
+    private StoredLicense AddLicense(LicenseClaims claims, SigningKey? key = null) => _store.Add(WriteLicense(claims, key), _policy);
 
     private sealed class UnavailableMachine : MachineIdentity
     {

@@ -4,47 +4,47 @@ using System.Text.RegularExpressions;
 
 namespace PluginAI.Trust.Licensing;
 
-/// <summary>What a licence grants: the payload of a licence envelope (<c>pluginai-licence/1</c>).</summary>
-public sealed partial record LicenceClaims
+/// <summary>What a license grants: the payload of a license envelope (<c>pluginai-licence/1</c>).</summary>
+public sealed partial record LicenseClaims
 {
-    /// <summary>The format tag of the licence payload.</summary>
+    /// <summary>The format tag of the license payload.</summary>
     public const string Format = "pluginai-licence/1";
 
-    /// <summary>Gets the licence id: letters, digits, <c>.</c>, <c>_</c> and <c>-</c>; it names the licence's file in the store.</summary>
-    public required string LicenceId { get; init; }
+    /// <summary>Gets the license id: letters, digits, <c>.</c>, <c>_</c> and <c>-</c>; it names the license's file in the store.</summary>
+    public required string LicenseId { get; init; }
 
-    /// <summary>Gets whom the licence is issued to.</summary>
+    /// <summary>Gets whom the license is issued to.</summary>
     public required string Licensee { get; init; }
 
     /// <summary>Gets the product code; it must equal the manifest's <c>licensing.productCode</c>.</summary>
     public required string Product { get; init; }
 
-    /// <summary>Gets the features the licence unlocks.</summary>
+    /// <summary>Gets the features the license unlocks.</summary>
     public IReadOnlyList<string> Features { get; init; } = [];
 
-    /// <summary>Gets when the licence was issued.</summary>
+    /// <summary>Gets when the license was issued.</summary>
     public required DateTimeOffset Issued { get; init; }
 
-    /// <summary>Gets when the licence expires, or <see langword="null"/> for a perpetual licence.</summary>
+    /// <summary>Gets when the license expires, or <see langword="null"/> for a perpetual license.</summary>
     public DateTimeOffset? Expires { get; init; }
 
-    /// <summary>Gets whether it is a full or a trial licence.</summary>
-    public LicenceKind Kind { get; init; } = LicenceKind.Full;
+    /// <summary>Gets whether it is a full or a trial license.</summary>
+    public LicenseKind Kind { get; init; } = LicenseKind.Full;
 
-    /// <summary>Gets the machine the licence is bound to, or <see langword="null"/> when it is not bound.</summary>
+    /// <summary>Gets the machine the license is bound to, or <see langword="null"/> when it is not bound.</summary>
     public MachineBinding? Machine { get; init; }
 
-    /// <summary>Parses a licence payload.</summary>
+    /// <summary>Parses a license payload.</summary>
     /// <param name="payload">The JSON bytes.</param>
-    /// <param name="source">The licence file, for messages.</param>
+    /// <param name="source">The license file, for messages.</param>
     /// <returns>The claims.</returns>
     /// <exception cref="TrustException">The payload is malformed; the message names the field.</exception>
-    public static LicenceClaims Parse(ReadOnlySpan<byte> payload, string source)
+    public static LicenseClaims Parse(ReadOnlySpan<byte> payload, string source)
     {
         var root = TrustFields.ParseObject(payload, source, $"a licence with format '{Format}'");
         TrustFields.RequireFormat(root, Format, source);
         var id = TrustFields.String(root, "licenceId", source);
-        if (!LicenceIdPattern().IsMatch(id))
+        if (!LicenseIdPattern().IsMatch(id))
         {
             throw new TrustException($"{source}: field 'licenceId' must be 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit; found '{id}'.");
         }
@@ -54,8 +54,8 @@ public sealed partial record LicenceClaims
             .ToList();
         var kind = TrustFields.OptionalString(root, "kind", source) switch
         {
-            null or "full" => LicenceKind.Full,
-            "trial" => LicenceKind.Trial,
+            null or "full" => LicenseKind.Full,
+            "trial" => LicenseKind.Trial,
             var other => throw new TrustException($"{source}: field 'kind' must be 'full' or 'trial', found '{other}'."),
         };
         MachineBinding? machine = null;
@@ -74,9 +74,9 @@ public sealed partial record LicenceClaims
             throw new TrustException($"{source}: field 'machine' must be an object with salt and hash.");
         }
 
-        var claims = new LicenceClaims
+        var claims = new LicenseClaims
         {
-            LicenceId = id,
+            LicenseId = id,
             Licensee = TrustFields.String(root, "licensee", source),
             Product = TrustFields.String(root, "product", source),
             Features = features,
@@ -90,10 +90,10 @@ public sealed partial record LicenceClaims
             : claims;
     }
 
-    /// <summary>Checks that a licence id can name a file.</summary>
-    /// <param name="licenceId">The id.</param>
+    /// <summary>Checks that a license id can name a file.</summary>
+    /// <param name="licenseId">The id.</param>
     /// <returns>Whether it is valid.</returns>
-    public static bool IsValidLicenceId(string licenceId) => LicenceIdPattern().IsMatch(licenceId);
+    public static bool IsValidLicenseId(string licenseId) => LicenseIdPattern().IsMatch(licenseId);
 
     /// <summary>Writes the payload bytes.</summary>
     /// <returns>The JSON bytes that get signed.</returns>
@@ -102,12 +102,12 @@ public sealed partial record LicenceClaims
         var root = new JsonObject
         {
             ["format"] = Format,
-            ["licenceId"] = LicenceId,
+            ["licenceId"] = LicenseId,
             ["licensee"] = Licensee,
             ["product"] = Product,
             ["features"] = new JsonArray([.. Features.Select(f => (JsonNode)f)]),
             ["issued"] = TrustFields.Time(Issued),
-            ["kind"] = Kind == LicenceKind.Trial ? "trial" : "full",
+            ["kind"] = Kind == LicenseKind.Trial ? "trial" : "full",
         };
         if (Expires is { } expires)
         {
@@ -123,7 +123,7 @@ public sealed partial record LicenceClaims
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
-    private static partial Regex LicenceIdPattern();
+    private static partial Regex LicenseIdPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256Pattern();

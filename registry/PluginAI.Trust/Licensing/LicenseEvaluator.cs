@@ -6,11 +6,11 @@ using PluginAI.Manifest;
 namespace PluginAI.Trust.Licensing;
 
 /// <summary>
-/// Decides, offline, whether a trial or paid plugin may run: finds its licence in the store, checks the vendor's
+/// Decides, offline, whether a trial or paid plugin may run: finds its license in the store, checks the vendor's
 /// signature, product, machine binding and expiry, runs the trial clock, and refuses when the system clock was set back.
 /// </summary>
-/// <param name="machine">The machine identity for bound licences; <see langword="null"/> for <see cref="MachineIdentity.System"/>.</param>
-public sealed class LicenceEvaluator(MachineIdentity? machine = null)
+/// <param name="machine">The machine identity for bound licenses; <see langword="null"/> for <see cref="MachineIdentity.System"/>.</param>
+public sealed class LicenseEvaluator(MachineIdentity? machine = null)
 {
     /// <summary>The format tag of the trials file.</summary>
     public const string TrialsFormat = "pluginai-trials/1";
@@ -23,14 +23,14 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
     /// <summary>Gets how much earlier than the latest time seen the clock may be before it counts as set back.</summary>
     public static TimeSpan ClockTolerance { get; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Evaluates a plugin's licence state; records the latest time seen and, for a trial plugin without a licence, the trial's start.</summary>
+    /// <summary>Evaluates a plugin's license state; records the latest time seen and, for a trial plugin without a license, the trial's start.</summary>
     /// <param name="manifest">The plugin's manifest.</param>
-    /// <param name="store">The licence store.</param>
+    /// <param name="store">The license store.</param>
     /// <param name="policy">The trust policy holding the vendor keys.</param>
     /// <param name="now">The current time.</param>
     /// <returns>The state with a one-line reason; <see cref="PluginLicense.IsUsable"/> says whether the plugin may load.</returns>
     /// <exception cref="TrustException">The trials or clock file is corrupt; the message names it. It is never reset silently.</exception>
-    public PluginLicense Evaluate(PluginManifest manifest, LicenceStore store, TrustPolicy policy, DateTimeOffset now)
+    public PluginLicense Evaluate(PluginManifest manifest, LicenseStore store, TrustPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(store);
@@ -94,26 +94,26 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
         return best ?? wrongProduct ?? State(licensing, PluginLicenseStatus.Missing, $"no licence for product '{product}' in {store.Directory}; add the vendor's licence file with 'pluginai license add <file>'") with { Product = product };
     }
 
-    /// <summary>Evaluates one licence file against a plugin, without the store, the trial or the clock.</summary>
+    /// <summary>Evaluates one license file against a plugin, without the store, the trial or the clock.</summary>
     /// <param name="manifest">The plugin's manifest.</param>
-    /// <param name="licenceFile">The licence file.</param>
+    /// <param name="licenseFile">The license file.</param>
     /// <param name="policy">The trust policy holding the vendor keys.</param>
     /// <param name="now">The current time.</param>
-    /// <returns>The state the licence gives the plugin, <see cref="PluginLicenseStatus.WrongProduct"/> included.</returns>
-    public PluginLicense EvaluateFile(PluginManifest manifest, string licenceFile, TrustPolicy policy, DateTimeOffset now)
+    /// <returns>The state the license gives the plugin, <see cref="PluginLicenseStatus.WrongProduct"/> included.</returns>
+    public PluginLicense EvaluateFile(PluginManifest manifest, string licenseFile, TrustPolicy policy, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        ArgumentException.ThrowIfNullOrEmpty(licenceFile);
+        ArgumentException.ThrowIfNullOrEmpty(licenseFile);
         ArgumentNullException.ThrowIfNull(policy);
         try
         {
-            var envelope = SignedEnvelope.Load(licenceFile);
-            if (envelope.PayloadType != SignedEnvelope.LicencePayloadType)
+            var envelope = SignedEnvelope.Load(licenseFile);
+            if (envelope.PayloadType != SignedEnvelope.LicensePayloadType)
             {
-                throw new TrustException($"{licenceFile}: the envelope holds '{envelope.PayloadType}', expected a licence '{SignedEnvelope.LicencePayloadType}'.");
+                throw new TrustException($"{licenseFile}: the envelope holds '{envelope.PayloadType}', expected a licence '{SignedEnvelope.LicensePayloadType}'.");
             }
 
-            return EvaluateClaims(manifest.Licensing, envelope, LicenceClaims.Parse(envelope.Payload.Span, licenceFile), licenceFile, policy, now);
+            return EvaluateClaims(manifest.Licensing, envelope, LicenseClaims.Parse(envelope.Payload.Span, licenseFile), licenseFile, policy, now);
         }
         catch (TrustException ex)
         {
@@ -121,7 +121,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
         }
     }
 
-    /// <summary>Checks a licence signature: a trusted, non-revoked key whose signature matches, and, for a plugin, its vendor key.</summary>
+    /// <summary>Checks a license signature: a trusted, non-revoked key whose signature matches, and, for a plugin, its vendor key.</summary>
     internal static TrustedKey CheckSignature(SignedEnvelope envelope, TrustPolicy policy, string source, string? vendorKeyId, bool forPlugin = false)
     {
         var trusted = policy.Find(envelope.KeyId) ?? throw new TrustException(
@@ -174,14 +174,14 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
     private static PluginLicense State(LicensingInfo licensing, PluginLicenseStatus status, string reason) =>
         new() { Model = licensing.Model, Status = status, Reason = reason, Product = licensing.ProductCode };
 
-    private PluginLicense EvaluateClaims(LicensingInfo licensing, SignedEnvelope envelope, LicenceClaims claims, string path, TrustPolicy policy, DateTimeOffset now)
+    private PluginLicense EvaluateClaims(LicensingInfo licensing, SignedEnvelope envelope, LicenseClaims claims, string path, TrustPolicy policy, DateTimeOffset now)
     {
         var basis = new PluginLicense
         {
             Model = licensing.Model,
             Status = PluginLicenseStatus.Invalid,
             Reason = string.Empty,
-            LicenceId = claims.LicenceId,
+            LicenseId = claims.LicenseId,
             Licensee = claims.Licensee,
             Product = claims.Product,
             Features = claims.Features,
@@ -219,7 +219,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
             }
         }
 
-        var trial = claims.Kind == LicenceKind.Trial;
+        var trial = claims.Kind == LicenseKind.Trial;
         if (claims.Expires is { } expires && now >= expires)
         {
             return basis with
@@ -236,7 +236,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
             : basis with { Status = PluginLicenseStatus.Licensed, Reason = $"{path}: licensed to {claims.Licensee}, {until}" };
     }
 
-    private static PluginLicense EvaluateTrial(PluginManifest manifest, LicensingInfo licensing, string product, LicenceStore store, DateTimeOffset now)
+    private static PluginLicense EvaluateTrial(PluginManifest manifest, LicensingInfo licensing, string product, LicenseStore store, DateTimeOffset now)
     {
         if (licensing.TrialDays is not { } days || days < 1)
         {
@@ -267,7 +267,7 @@ public sealed class LicenceEvaluator(MachineIdentity? machine = null)
             : basis with { Status = PluginLicenseStatus.TrialExpired, Reason = $"the {days}-day trial of '{product}' ended at {TrustFields.Time(ends)} (recorded in {path}); add a licence with 'pluginai license add <file>'" };
     }
 
-    private static string? CheckClock(LicenceStore store, DateTimeOffset now)
+    private static string? CheckClock(LicenseStore store, DateTimeOffset now)
     {
         var path = store.ClockPath;
         using var held = StateFileLock.Acquire(path);

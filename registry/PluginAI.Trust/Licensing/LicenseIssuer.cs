@@ -1,14 +1,14 @@
 namespace PluginAI.Trust.Licensing;
 
-/// <summary>Issues licences: signs licence claims with a vendor key.</summary>
-public static class LicenceIssuer
+/// <summary>Issues licenses: signs license claims with a vendor key.</summary>
+public static class LicenseIssuer
 {
-    /// <summary>Signs licence claims.</summary>
+    /// <summary>Signs license claims.</summary>
     /// <param name="key">The vendor key, with its private part.</param>
-    /// <param name="claims">What the licence grants.</param>
-    /// <returns>The licence envelope; <see cref="SignedEnvelope.ToJson"/> gives the licence file's bytes.</returns>
+    /// <param name="claims">What the license grants.</param>
+    /// <returns>The license envelope; <see cref="SignedEnvelope.ToJson"/> gives the license file's bytes.</returns>
     /// <exception cref="TrustException">The key cannot sign or the claims are not valid.</exception>
-    public static SignedEnvelope Issue(SigningKey key, LicenceClaims claims)
+    public static SignedEnvelope Issue(SigningKey key, LicenseClaims claims)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(claims);
@@ -18,7 +18,7 @@ public static class LicenceIssuer
         }
 
         var payload = claims.ToJson();
-        LicenceClaims.Parse(payload, $"licence '{claims.LicenceId}'");
-        return SignedEnvelope.Sign(SignedEnvelope.LicencePayloadType, payload, key);
+        LicenseClaims.Parse(payload, $"licence '{claims.LicenseId}'");
+        return SignedEnvelope.Sign(SignedEnvelope.LicensePayloadType, payload, key);
     }
 }

@@ -1,11 +1,11 @@
 namespace PluginAI.Trust.Licensing;
 
-/// <summary>Whether a licence is a full licence or a time-limited trial.</summary>
-public enum LicenceKind
+/// <summary>Whether a license is a full license or a time-limited trial.</summary>
+public enum LicenseKind
 {
-    /// <summary>A full licence (<c>"full"</c>).</summary>
+    /// <summary>A full license (<c>"full"</c>).</summary>
     Full,
 
-    /// <summary>A trial licence (<c>"trial"</c>); when it expires the state is trial expired.</summary>
+    /// <summary>A trial license (<c>"trial"</c>); when it expires the state is trial expired.</summary>
     Trial,
 }

@@ -1,17 +1,17 @@
 namespace PluginAI.Trust.Licensing;
 
-/// <summary>The licences of this machine: one file per licence id in <c>&lt;home&gt;/licences/</c>, beside the trial and clock records.</summary>
-public sealed class LicenceStore
+/// <summary>The licenses of this machine: one file per license id in <c>&lt;home&gt;/licences/</c>, beside the trial and clock records.</summary>
+public sealed class LicenseStore
 {
     /// <summary>The store's folder name inside the PluginAI home.</summary>
     public const string DirectoryName = "licences";
 
-    /// <summary>The extension of licence files in the store.</summary>
+    /// <summary>The extension of license files in the store.</summary>
     public const string FileExtension = ".licence.json";
 
-    /// <summary>Initializes a new instance of the <see cref="LicenceStore"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="LicenseStore"/> class.</summary>
     /// <param name="home">The PluginAI home; the store is its <c>licences</c> folder.</param>
-    public LicenceStore(string home)
+    public LicenseStore(string home)
     {
         ArgumentException.ThrowIfNullOrEmpty(home);
         Directory = System.IO.Path.Combine(home, DirectoryName);
@@ -26,43 +26,43 @@ public sealed class LicenceStore
     /// <summary>Gets the file that records the latest time seen, against clock rollback.</summary>
     public string ClockPath => System.IO.Path.Combine(Directory, "clock.json");
 
-    /// <summary>Reads a licence file and checks its signature by a non-revoked key of the trust policy.</summary>
-    /// <param name="path">The licence file.</param>
+    /// <summary>Reads a license file and checks its signature by a non-revoked key of the trust policy.</summary>
+    /// <param name="path">The license file.</param>
     /// <param name="policy">The trust policy.</param>
     /// <returns>The envelope, the claims and the key that signed it.</returns>
     /// <exception cref="TrustException">The file is missing, malformed, altered, or signed by an unknown or revoked key.</exception>
-    public static (SignedEnvelope Envelope, LicenceClaims Claims, TrustedKey Signer) Read(string path, TrustPolicy policy)
+    public static (SignedEnvelope Envelope, LicenseClaims Claims, TrustedKey Signer) Read(string path, TrustPolicy policy)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(policy);
         var envelope = SignedEnvelope.Load(path);
         var claims = ReadClaims(envelope, path);
-        return (envelope, claims, LicenceEvaluator.CheckSignature(envelope, policy, path, vendorKeyId: null));
+        return (envelope, claims, LicenseEvaluator.CheckSignature(envelope, policy, path, vendorKeyId: null));
     }
 
-    /// <summary>Adds a licence: checks it, then copies it into the store as <c>&lt;licenceId&gt;.licence.json</c>, replacing an older copy.</summary>
-    /// <param name="licenceFile">The licence file the vendor sent.</param>
+    /// <summary>Adds a license: checks it, then copies it into the store as <c>&lt;licenseId&gt;.licence.json</c>, replacing an older copy.</summary>
+    /// <param name="licenseFile">The license file the vendor sent.</param>
     /// <param name="policy">The trust policy, which must hold the vendor key.</param>
-    /// <returns>The stored licence.</returns>
-    /// <exception cref="TrustException">The licence is malformed, altered or signed by an unknown or revoked key.</exception>
-    public StoredLicence Add(string licenceFile, TrustPolicy policy)
+    /// <returns>The stored license.</returns>
+    /// <exception cref="TrustException">The license is malformed, altered or signed by an unknown or revoked key.</exception>
+    public StoredLicense Add(string licenseFile, TrustPolicy policy)
     {
-        var (envelope, claims, _) = Read(licenceFile, policy);
-        var target = PathOf(claims.LicenceId);
-        AtomicFile.WriteAllBytes(target, File.ReadAllBytes(licenceFile));
-        return new StoredLicence(target, envelope, claims, null);
+        var (envelope, claims, _) = Read(licenseFile, policy);
+        var target = PathOf(claims.LicenseId);
+        AtomicFile.WriteAllBytes(target, File.ReadAllBytes(licenseFile));
+        return new StoredLicense(target, envelope, claims, null);
     }
 
-    /// <summary>Lists the licence files; unreadable ones are listed with their error, not thrown.</summary>
-    /// <returns>The licences, by file name.</returns>
-    public IReadOnlyList<StoredLicence> List()
+    /// <summary>Lists the license files; unreadable ones are listed with their error, not thrown.</summary>
+    /// <returns>The licenses, by file name.</returns>
+    public IReadOnlyList<StoredLicense> List()
     {
         if (!System.IO.Directory.Exists(Directory))
         {
             return [];
         }
 
-        var result = new List<StoredLicence>();
+        var result = new List<StoredLicense>();
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + FileExtension).Order(StringComparer.Ordinal))
         {
             try
@@ -70,28 +70,28 @@ public sealed class LicenceStore
                 var envelope = SignedEnvelope.Load(path);
                 try
                 {
-                    result.Add(new StoredLicence(path, envelope, ReadClaims(envelope, path), null));
+                    result.Add(new StoredLicense(path, envelope, ReadClaims(envelope, path), null));
                 }
                 catch (TrustException ex)
                 {
-                    result.Add(new StoredLicence(path, envelope, null, ex.Message));
+                    result.Add(new StoredLicense(path, envelope, null, ex.Message));
                 }
             }
             catch (Exception ex) when (ex is TrustException or IOException or UnauthorizedAccessException)
             {
-                result.Add(new StoredLicence(path, null, null, ex.Message));
+                result.Add(new StoredLicense(path, null, null, ex.Message));
             }
         }
 
         return result;
     }
 
-    /// <summary>Removes a licence.</summary>
-    /// <param name="licenceId">The licence id.</param>
+    /// <summary>Removes a license.</summary>
+    /// <param name="licenseId">The license id.</param>
     /// <returns>Whether a file was removed.</returns>
-    public bool Remove(string licenceId)
+    public bool Remove(string licenseId)
     {
-        var path = PathOf(licenceId);
+        var path = PathOf(licenseId);
         if (!File.Exists(path))
         {
             return false;
@@ -101,20 +101,20 @@ public sealed class LicenceStore
         return true;
     }
 
-    /// <summary>Gets the file a licence id is kept in.</summary>
-    /// <param name="licenceId">The licence id.</param>
+    /// <summary>Gets the file a license id is kept in.</summary>
+    /// <param name="licenseId">The license id.</param>
     /// <returns>The path.</returns>
     /// <exception cref="TrustException">The id is not valid.</exception>
-    public string PathOf(string licenceId)
+    public string PathOf(string licenseId)
     {
-        ArgumentNullException.ThrowIfNull(licenceId);
-        return LicenceClaims.IsValidLicenceId(licenceId)
-            ? System.IO.Path.Combine(Directory, licenceId + FileExtension)
-            : throw new TrustException($"'{licenceId}' is not a licence id; expected letters, digits, '.', '_' or '-'.");
+        ArgumentNullException.ThrowIfNull(licenseId);
+        return LicenseClaims.IsValidLicenseId(licenseId)
+            ? System.IO.Path.Combine(Directory, licenseId + FileExtension)
+            : throw new TrustException($"'{licenseId}' is not a licence id; expected letters, digits, '.', '_' or '-'.");
     }
 
-    private static LicenceClaims ReadClaims(SignedEnvelope envelope, string path) =>
-        envelope.PayloadType == SignedEnvelope.LicencePayloadType
-            ? LicenceClaims.Parse(envelope.Payload.Span, path)
-            : throw new TrustException($"{path}: the envelope holds '{envelope.PayloadType}', expected a licence '{SignedEnvelope.LicencePayloadType}'.");
+    private static LicenseClaims ReadClaims(SignedEnvelope envelope, string path) =>
+        envelope.PayloadType == SignedEnvelope.LicensePayloadType
+            ? LicenseClaims.Parse(envelope.Payload.Span, path)
+            : throw new TrustException($"{path}: the envelope holds '{envelope.PayloadType}', expected a licence '{SignedEnvelope.LicensePayloadType}'.");
 }
