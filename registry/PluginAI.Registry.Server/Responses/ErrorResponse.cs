@@ -15,10 +15,6 @@ internal sealed class ErrorResponse(int status, string message, string? wwwAuthe
 {
     private const int MaxReasonLength = 500;
 
-    public int StatusCode => status;
-
-    public string Message => message;
-
     public Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
