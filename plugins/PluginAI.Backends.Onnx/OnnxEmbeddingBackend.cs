@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PluginAI.Backends.Onnx.Implementation;
+using PluginAI.Backends.Onnx.Internal;
 
 namespace PluginAI.Backends.Onnx;
 

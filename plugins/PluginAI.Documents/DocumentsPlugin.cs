@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using PluginAI.Documents.Implementation;
+using PluginAI.Documents.Internal;
 using PluginAI.Processing;
 
 namespace PluginAI.Documents;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PluginAI.Documents.Implementation;
+using PluginAI.Documents.Internal;
 
 namespace PluginAI.Documents;
 

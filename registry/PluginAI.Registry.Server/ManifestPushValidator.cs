@@ -7,7 +7,7 @@ namespace PluginAI.Registry.Server;
 /// its root and <see cref="Manifest.ManifestReader"/> accepts it, and the manifest's id and version are the nuspec's.
 /// </summary>
 /// <remarks>File hashes and signatures are not checked here; add an <see cref="IPushValidator"/> for them.</remarks>
-public sealed class ManifestPushValidator : IPushValidator
+internal sealed class ManifestPushValidator : IPushValidator
 {
     /// <summary>Gets the shared instance.</summary>
     public static ManifestPushValidator Instance { get; } = new();

@@ -16,6 +16,6 @@ public enum KeyRole
     /// <summary>A registry's signed index.</summary>
     Registry = 4,
 
-    /// <summary>Licences of paid plugins.</summary>
+    /// <summary>Licenses of paid plugins.</summary>
     Vendor = 8,
 }

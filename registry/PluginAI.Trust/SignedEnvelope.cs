@@ -17,8 +17,8 @@ public sealed class SignedEnvelope
     /// <summary>The payload type of a plugin manifest (a package signature).</summary>
     public const string ManifestPayloadType = "application/vnd.pluginai.manifest+json";
 
-    /// <summary>The payload type of a licence.</summary>
-    public const string LicencePayloadType = "application/vnd.pluginai.licence+json";
+    /// <summary>The payload type of a license.</summary>
+    public const string LicensePayloadType = "application/vnd.pluginai.licence+json";
 
     /// <summary>The payload type of a certification record.</summary>
     public const string CertificationPayloadType = "application/vnd.pluginai.certification+json";

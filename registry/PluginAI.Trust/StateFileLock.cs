@@ -3,8 +3,8 @@ using System.Globalization;
 namespace PluginAI.Trust;
 
 /// <summary>
-/// A lock file held while a state file (licence trials, the licence clock) is read, changed and written, so that two
-/// processes evaluating licences at once cannot lose each other's update. Released when disposed.
+/// A lock file held while a state file (license trials, the license clock) is read, changed and written, so that two
+/// processes evaluating licenses at once cannot lose each other's update. Released when disposed.
 /// </summary>
 internal static class StateFileLock
 {

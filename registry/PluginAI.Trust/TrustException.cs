@@ -1,6 +1,6 @@
 namespace PluginAI.Trust;
 
-/// <summary>A signature, key, policy, licence or certification that cannot be trusted; the message says why.</summary>
+/// <summary>A signature, key, policy, license or certification that cannot be trusted; the message says why.</summary>
 public sealed class TrustException : Exception
 {
     /// <summary>Initializes a new instance of the <see cref="TrustException"/> class.</summary>

@@ -42,7 +42,7 @@ public sealed class PluginContext
     public string? Variant { get; }
 
     /// <summary>
-    /// Gets the plugin's licence state as the host evaluated it before loading; <see cref="PluginLicense.Free"/> unless
+    /// Gets the plugin's license state as the host evaluated it before loading; <see cref="PluginLicense.Free"/> unless
     /// the host set it. The same object is registered in the plugin's service container.
     /// </summary>
     public PluginLicense License { get; init; } = PluginLicense.Free;

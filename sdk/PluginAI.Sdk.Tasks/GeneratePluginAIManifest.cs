@@ -35,7 +35,7 @@ public sealed class GeneratePluginAIManifest : Microsoft.Build.Utilities.Task
     /// <summary>Gets or sets the authors, separated by <c>;</c> or <c>,</c> (<c>Authors</c>).</summary>
     public string? Authors { get; set; }
 
-    /// <summary>Gets or sets the SPDX licence expression (<c>PackageLicenseExpression</c>).</summary>
+    /// <summary>Gets or sets the SPDX license expression (<c>PackageLicenseExpression</c>).</summary>
     public string? License { get; set; }
 
     /// <summary>Gets or sets the kinds, separated by <c>;</c> or <c>,</c> (<c>PluginAIKinds</c>).</summary>
@@ -77,7 +77,7 @@ public sealed class GeneratePluginAIManifest : Microsoft.Build.Utilities.Task
     /// <summary>Gets or sets the trial length in days (<c>PluginAITrialDays</c>).</summary>
     public string? TrialDays { get; set; }
 
-    /// <summary>Gets or sets the id of the vendor key that signs licences (<c>PluginAIVendorKeyId</c>).</summary>
+    /// <summary>Gets or sets the id of the vendor key that signs licenses (<c>PluginAIVendorKeyId</c>).</summary>
     public string? VendorKeyId { get; set; }
 
     /// <inheritdoc />

@@ -44,8 +44,8 @@ public sealed class PluginAIPaths
     /// <summary>Gets the default local folder feed.</summary>
     public string LocalFeed => Path.Combine(Home, "feed");
 
-    /// <summary>Gets the folder of installed licences of paid plugins.</summary>
-    public string Licences => Path.Combine(Home, "licences");
+    /// <summary>Gets the folder of installed licenses of paid plugins.</summary>
+    public string Licenses => Path.Combine(Home, "licences");
 
     /// <summary>Gets the folder of certification records, one sub-folder per plugin id.</summary>
     public string Certifications => Path.Combine(Home, "certifications");

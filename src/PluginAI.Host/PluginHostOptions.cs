@@ -42,10 +42,10 @@ public sealed class PluginHostOptions
     /// </summary>
     public bool RequireCertified { get; set; }
 
-    /// <summary>Gets or sets the clock used for certification expiry and licences; <see langword="null"/> for the system clock.</summary>
+    /// <summary>Gets or sets the clock used for certification expiry and licenses; <see langword="null"/> for the system clock.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Gets or sets how this machine is identified for licences bound to a machine; <see langword="null"/> for the real machine id.</summary>
+    /// <summary>Gets or sets how this machine is identified for licenses bound to a machine; <see langword="null"/> for the real machine id.</summary>
     public PluginAI.Trust.Licensing.MachineIdentity? MachineIdentity { get; set; }
 
     /// <summary>Gets or sets the trust policy; <see langword="null"/> reads <c>trust.json</c> from the home folder.</summary>

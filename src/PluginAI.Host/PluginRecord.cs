@@ -52,7 +52,7 @@ public sealed class PluginRecord
     /// <summary>Gets, for a backend, whether it is certified on each device of this machine; empty for other kinds.</summary>
     public IReadOnlyList<DeviceCertification> Certifications { get; internal set; } = [];
 
-    /// <summary>Gets the licence state of the plugin, as the plugin itself sees it through <see cref="PluginContext.License"/>.</summary>
+    /// <summary>Gets the license state of the plugin, as the plugin itself sees it through <see cref="PluginContext.License"/>.</summary>
     public PluginLicense License { get; internal set; } = PluginLicense.Free;
 
     /// <summary>Gets the variant loaded, or <see langword="null"/> for the base build.</summary>

@@ -27,6 +27,6 @@ public enum PluginStatus
     /// <summary>A backend without a valid certification for this machine while the policy requires one.</summary>
     Uncertified,
 
-    /// <summary>A paid or trial plugin without a usable licence (missing, expired, for another machine or product, or a clock set back).</summary>
+    /// <summary>A paid or trial plugin without a usable license (missing, expired, for another machine or product, or a clock set back).</summary>
     Unlicensed,
 }

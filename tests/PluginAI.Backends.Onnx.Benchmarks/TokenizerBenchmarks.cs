@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
-using PluginAI.Backends.Onnx.Implementation;
+using PluginAI.Backends.Onnx.Internal;
 
 namespace PluginAI.Backends.Onnx.Benchmarks;
 

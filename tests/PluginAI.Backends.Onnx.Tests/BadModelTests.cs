@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginAI.Backends;
-using PluginAI.Backends.Onnx.Implementation;
+using PluginAI.Backends.Onnx.Internal;
 
 namespace PluginAI.Backends.Onnx.Tests;
 

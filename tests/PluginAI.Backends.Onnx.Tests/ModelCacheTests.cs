@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using PluginAI.Backends;
-using PluginAI.Backends.Onnx.Implementation;
+using PluginAI.Backends.Onnx.Internal;
 
 namespace PluginAI.Backends.Onnx.Tests;
 

@@ -5,7 +5,7 @@ using PluginAI.TestSupport;
 
 namespace PluginAI.Cli.Tests;
 
-/// <summary>Keys, packing, signing, installing, licences and certification through the real pluginai command.</summary>
+/// <summary>Keys, packing, signing, installing, licenses and certification through the real pluginai command.</summary>
 public sealed class RegistryCommandsTests : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "pluginai-registry-cli", Guid.NewGuid().ToString("N"));
@@ -163,7 +163,7 @@ public sealed class RegistryCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task PaidPlugin_LoadsOnlyWithAValidLicenceForItsProduct()
+    public async Task PaidPlugin_LoadsOnlyWithAValidLicenseForItsProduct()
     {
         await RunOkAsync("keys", "new", "acme", "--trust", "publisher");
         await RunOkAsync("keys", "new", "acme-vendor", "--trust", "vendor");
@@ -195,13 +195,13 @@ public sealed class RegistryCommandsTests : IDisposable
         Assert.Equal("loaded", await StatusAsync("Acme.Redaction"));
         using (var plugins = JsonDocument.Parse(await RunOkAsync("plugins", "list", "--json")))
         {
-            var licence = plugins.RootElement.EnumerateArray().First(p => p.GetProperty("id").GetString() == "Acme.Redaction").GetProperty("license");
-            Assert.Equal("licensed", licence.GetProperty("status").GetString());
-            Assert.Equal("Example GmbH", licence.GetProperty("licensee").GetString());
+            var license = plugins.RootElement.EnumerateArray().First(p => p.GetProperty("id").GetString() == "Acme.Redaction").GetProperty("license");
+            Assert.Equal("licensed", license.GetProperty("status").GetString());
+            Assert.Equal("Example GmbH", license.GetProperty("licensee").GetString());
         }
 
-        using var licences = JsonDocument.Parse(await RunOkAsync("license", "list", "--json"));
-        Assert.Contains(licences.RootElement.EnumerateArray(), l => l.GetProperty("product").GetString() == "ACME-RED" && !l.TryGetProperty("problem", out _));
+        using var licenses = JsonDocument.Parse(await RunOkAsync("license", "list", "--json"));
+        Assert.Contains(licenses.RootElement.EnumerateArray(), l => l.GetProperty("product").GetString() == "ACME-RED" && !l.TryGetProperty("problem", out _));
     }
 
     [Fact]

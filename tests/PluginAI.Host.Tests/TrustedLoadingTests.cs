@@ -112,7 +112,7 @@ public sealed class TrustedLoadingTests : IDisposable
     }
 
     [Fact]
-    public async Task PaidPlugin_WithoutLicence_IsNotLoaded_AndWithOneItSeesItsLicence()
+    public async Task PaidPlugin_WithoutLicense_IsNotLoaded_AndWithOneItSeesItsLicense()
     {
         const string Licensing = "\"licensing\": { \"model\": \"paid\", \"productCode\": \"ACME-TAG\" }";
         _home.AddPlugin("tagging", TestHome.Manifest("Test.Tagging", extra: Licensing));
@@ -127,9 +127,9 @@ public sealed class TrustedLoadingTests : IDisposable
             Assert.Contains("ACME-TAG", record.Reason, StringComparison.Ordinal);
         }
 
-        var claims = new LicenceClaims
+        var claims = new LicenseClaims
         {
-            LicenceId = "acme-0001",
+            LicenseId = "acme-0001",
             Licensee = "Example GmbH",
             Product = "ACME-TAG",
             Features = ["tagging"],
@@ -137,8 +137,8 @@ public sealed class TrustedLoadingTests : IDisposable
             Expires = DateTimeOffset.UtcNow.AddDays(30),
         };
         var file = Path.Combine(_home.Root, "acme.licence.json");
-        await File.WriteAllBytesAsync(file, LicenceIssuer.Issue(vendor, claims).ToJson());
-        new LicenceStore(_home.Root).Add(file, policy);
+        await File.WriteAllBytesAsync(file, LicenseIssuer.Issue(vendor, claims).ToJson());
+        new LicenseStore(_home.Root).Add(file, policy);
 
         await using var licensed = await StartAsync(policy, allowUnsigned: true);
         var loaded = Assert.Single(licensed.Plugins);

@@ -226,13 +226,13 @@ public sealed class CertificationTests : IDisposable
     {
         var expired = CertificationIssuer.Issue(_nvidia, Claims() with { Expires = Now.AddDays(10) }, ReportSha, Now);
         var valid = CertificationIssuer.Issue(_nvidia, Claims(), ReportSha, Now);
-        var licence = SignedEnvelope.Sign(SignedEnvelope.LicencePayloadType, "{}"u8, _nvidia);
+        var license = SignedEnvelope.Sign(SignedEnvelope.LicensePayloadType, "{}"u8, _nvidia);
 
-        var result = Assert.Single(CertificationEvaluator.Evaluate(PluginId, Version, [licence, expired, valid], Machine(), _policy, Now.AddDays(20)));
-        var onlyLicence = Assert.Single(CertificationEvaluator.Evaluate(PluginId, Version, [licence], Machine(), _policy, Now));
+        var result = Assert.Single(CertificationEvaluator.Evaluate(PluginId, Version, [license, expired, valid], Machine(), _policy, Now.AddDays(20)));
+        var onlyLicense = Assert.Single(CertificationEvaluator.Evaluate(PluginId, Version, [license], Machine(), _policy, Now));
 
         Assert.True(result.Certified);
-        Assert.Contains("cannot be read", onlyLicence.Reason, StringComparison.Ordinal);
+        Assert.Contains("cannot be read", onlyLicense.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

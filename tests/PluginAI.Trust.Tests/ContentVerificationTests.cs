@@ -182,12 +182,12 @@ public sealed class ContentVerificationTests : IDisposable
     public void EnvelopeOfAnotherPayloadTypeIsRefusedEvenWhenAllowed()
     {
         var manifestBytes = PluginFixture.WritePlugin(Folder, PluginFixture.DefaultFiles());
-        File.WriteAllBytes(Path.Combine(Folder, "pluginai.sig"), SignedEnvelope.Sign(SignedEnvelope.LicencePayloadType, manifestBytes, _publisher).ToJson());
+        File.WriteAllBytes(Path.Combine(Folder, "pluginai.sig"), SignedEnvelope.Sign(SignedEnvelope.LicensePayloadType, manifestBytes, _publisher).ToJson());
 
         var result = PluginContentVerifier.VerifyDirectory(Folder, _policy, new ContentVerificationOptions { AllowUnsigned = true });
 
         Assert.Equal(ContentVerificationStatus.Refused, result.Status);
-        Assert.Contains(SignedEnvelope.LicencePayloadType, Assert.Single(result.Problems).Message, StringComparison.Ordinal);
+        Assert.Contains(SignedEnvelope.LicensePayloadType, Assert.Single(result.Problems).Message, StringComparison.Ordinal);
     }
 
     [Fact]

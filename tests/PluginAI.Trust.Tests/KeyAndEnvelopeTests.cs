@@ -102,9 +102,9 @@ public sealed class KeyAndEnvelopeTests : IDisposable
     {
         var policy = new TrustPolicy();
         policy.Trust(_key, KeyRole.Vendor);
-        var envelope = SignedEnvelope.Parse(SignedEnvelope.Sign(SignedEnvelope.LicencePayloadType, "{\"a\":1}"u8, _key).ToJson(), "licence.json");
+        var envelope = SignedEnvelope.Parse(SignedEnvelope.Sign(SignedEnvelope.LicensePayloadType, "{\"a\":1}"u8, _key).ToJson(), "licence.json");
 
-        var signer = envelope.Verify(policy, SignedEnvelope.LicencePayloadType, KeyRole.Vendor, "licence.json");
+        var signer = envelope.Verify(policy, SignedEnvelope.LicensePayloadType, KeyRole.Vendor, "licence.json");
 
         Assert.Equal(_key.KeyId, signer.KeyId);
         Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(envelope.Payload.Span));
@@ -118,11 +118,11 @@ public sealed class KeyAndEnvelopeTests : IDisposable
         var json = JsonNode.Parse(SignedEnvelope.Sign(SignedEnvelope.IndexPayloadType, "{}"u8, _key).ToJson())!.AsObject();
 
         var asIndex = SignedEnvelope.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), "x");
-        Assert.Contains("expected 'application/vnd.pluginai.licence+json'", Assert.Throws<TrustException>(() => asIndex.Verify(policy, SignedEnvelope.LicencePayloadType, KeyRole.Vendor, "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("expected 'application/vnd.pluginai.licence+json'", Assert.Throws<TrustException>(() => asIndex.Verify(policy, SignedEnvelope.LicensePayloadType, KeyRole.Vendor, "x")).Message, StringComparison.Ordinal);
 
-        json["payloadType"] = SignedEnvelope.LicencePayloadType;
+        json["payloadType"] = SignedEnvelope.LicensePayloadType;
         var relabelled = SignedEnvelope.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), "x");
-        Assert.Contains("does not match", Assert.Throws<TrustException>(() => relabelled.Verify(policy, SignedEnvelope.LicencePayloadType, KeyRole.Vendor, "x")).Message, StringComparison.Ordinal);
+        Assert.Contains("does not match", Assert.Throws<TrustException>(() => relabelled.Verify(policy, SignedEnvelope.LicensePayloadType, KeyRole.Vendor, "x")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,6 +19,8 @@ public static partial class CertificationIssuer
     /// <param name="now">The time of issue; <see langword="null"/> for now.</param>
     /// <returns>The signed record (payload type <see cref="SignedEnvelope.CertificationPayloadType"/>).</returns>
     /// <exception cref="TrustException">The report has failures, ran no test, is for another suite version or plugin, or the claims are invalid.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The two overloads differ in what identifies the report (its bytes or its hash), never in the optional time; both predate API tracking.")]
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The two overloads differ in what identifies the report (its bytes or its hash), never in the optional time; both predate API tracking.")]
     public static SignedEnvelope Issue(SigningKey certifierKey, CertificationClaims claims, ReadOnlySpan<byte> reportJson, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(claims);
@@ -32,6 +35,7 @@ public static partial class CertificationIssuer
     /// <param name="now">The time of issue; <see langword="null"/> for now.</param>
     /// <returns>The signed record (payload type <see cref="SignedEnvelope.CertificationPayloadType"/>).</returns>
     /// <exception cref="TrustException">The claims are invalid or already expired; the message names the field.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The two overloads differ in what identifies the report (its bytes or its hash), never in the optional time; both predate API tracking.")]
     public static SignedEnvelope Issue(SigningKey certifierKey, CertificationClaims claims, string reportSha256, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(certifierKey);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 
 namespace PluginAI.Trust.Licensing;
 
-/// <summary>Binds a licence to one machine: <c>hash</c> = SHA-256(salt ‖ machine id ‖ product) in lower-case hex, over the UTF-8 strings.</summary>
+/// <summary>Binds a license to one machine: <c>hash</c> = SHA-256(salt ‖ machine id ‖ product) in lower-case hex, over the UTF-8 strings.</summary>
 /// <param name="Salt">A random salt, so the hash does not reveal the machine id.</param>
 /// <param name="Hash">The binding hash.</param>
 public sealed record MachineBinding(string Salt, string Hash)

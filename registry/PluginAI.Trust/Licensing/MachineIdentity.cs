@@ -8,7 +8,7 @@ using Microsoft.Win32;
 namespace PluginAI.Trust.Licensing;
 
 /// <summary>
-/// The id of this machine that licences are bound to: <c>/etc/machine-id</c> (or <c>/var/lib/dbus/machine-id</c>) on
+/// The id of this machine that licenses are bound to: <c>/etc/machine-id</c> (or <c>/var/lib/dbus/machine-id</c>) on
 /// Linux, the IOPlatformUUID on macOS, and the MachineGuid in the registry on Windows.
 /// </summary>
 public abstract class MachineIdentity

@@ -2,7 +2,7 @@ using PluginAI.Manifest;
 
 namespace PluginAI.Licensing;
 
-/// <summary>What the host found about a plugin's licence; given to the plugin in <see cref="PluginContext.License"/> and its service container.</summary>
+/// <summary>What the host found about a plugin's license; given to the plugin in <see cref="PluginContext.License"/> and its service container.</summary>
 public sealed record PluginLicense
 {
     /// <summary>Gets the state of a free plugin.</summary>
@@ -11,25 +11,25 @@ public sealed record PluginLicense
     /// <summary>Gets the plugin's licensing model.</summary>
     public required LicensingModel Model { get; init; }
 
-    /// <summary>Gets the licence state.</summary>
+    /// <summary>Gets the license state.</summary>
     public required PluginLicenseStatus Status { get; init; }
 
-    /// <summary>Gets a one-line explanation that names the licence file when there is one.</summary>
+    /// <summary>Gets a one-line explanation that names the license file when there is one.</summary>
     public required string Reason { get; init; }
 
-    /// <summary>Gets the licence id, or <see langword="null"/> when no licence file applies.</summary>
-    public string? LicenceId { get; init; }
+    /// <summary>Gets the license id, or <see langword="null"/> when no license file applies.</summary>
+    public string? LicenseId { get; init; }
 
-    /// <summary>Gets whom the licence was issued to, or <see langword="null"/>.</summary>
+    /// <summary>Gets whom the license was issued to, or <see langword="null"/>.</summary>
     public string? Licensee { get; init; }
 
-    /// <summary>Gets the product code the licence names, or <see langword="null"/>.</summary>
+    /// <summary>Gets the product code the license names, or <see langword="null"/>.</summary>
     public string? Product { get; init; }
 
-    /// <summary>Gets the features the licence grants.</summary>
+    /// <summary>Gets the features the license grants.</summary>
     public IReadOnlyList<string> Features { get; init; } = [];
 
-    /// <summary>Gets when the licence expires, or <see langword="null"/> for a perpetual licence or none.</summary>
+    /// <summary>Gets when the license expires, or <see langword="null"/> for a perpetual license or none.</summary>
     public DateTimeOffset? Expires { get; init; }
 
     /// <summary>Gets when the trial ends, for <see cref="PluginLicenseStatus.Trial"/> and <see cref="PluginLicenseStatus.TrialExpired"/>.</summary>
@@ -41,7 +41,7 @@ public sealed record PluginLicense
     /// <summary>Gets whether a feature is unlocked.</summary>
     /// <param name="feature">The feature name, compared without regard to case.</param>
     /// <returns>
-    /// For a licence (full or trial), whether it lists the feature; during a trial without a licence file, <see langword="true"/>
+    /// For a license (full or trial), whether it lists the feature; during a trial without a license file, <see langword="true"/>
     /// (the whole product can be tried); otherwise <see langword="false"/>.
     /// </returns>
     public bool HasFeature(string feature)
@@ -50,7 +50,7 @@ public sealed record PluginLicense
         return Status switch
         {
             PluginLicenseStatus.Licensed => Features.Contains(feature, StringComparer.OrdinalIgnoreCase),
-            PluginLicenseStatus.Trial => LicenceId is null || Features.Contains(feature, StringComparer.OrdinalIgnoreCase),
+            PluginLicenseStatus.Trial => LicenseId is null || Features.Contains(feature, StringComparer.OrdinalIgnoreCase),
             _ => false,
         };
     }

@@ -6,9 +6,9 @@ public enum LicensingModel
     /// <summary>Free to use (<c>"free"</c>).</summary>
     Free,
 
-    /// <summary>Usable for a trial period, then needs a licence (<c>"trial"</c>).</summary>
+    /// <summary>Usable for a trial period, then needs a license (<c>"trial"</c>).</summary>
     Trial,
 
-    /// <summary>Needs a licence file signed by the vendor (<c>"paid"</c>).</summary>
+    /// <summary>Needs a license file signed by the vendor (<c>"paid"</c>).</summary>
     Paid,
 }

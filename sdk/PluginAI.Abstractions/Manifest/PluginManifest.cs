@@ -28,7 +28,7 @@ public sealed record PluginManifest
     /// <summary>Gets the authors.</summary>
     public IReadOnlyList<string> Authors { get; init; } = [];
 
-    /// <summary>Gets the SPDX licence expression of the plugin's code, such as <c>MIT</c>.</summary>
+    /// <summary>Gets the SPDX license expression of the plugin's code, such as <c>MIT</c>.</summary>
     public string? License { get; init; }
 
     /// <summary>Gets the kinds of work the plugin does; at least one.</summary>

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
 
-/// <summary><c>pluginai license</c>: licences of paid plugins, checked offline.</summary>
+/// <summary><c>pluginai license</c>: licenses of paid plugins, checked offline.</summary>
 internal static class LicenseCommand
 {
     public static Command Create(CliConsole console)
@@ -30,15 +30,15 @@ internal static class LicenseCommand
         {
             var paths = Paths(parse);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
-            var stored = new LicenceStore(paths.Home).Add(parse.GetValue(file)!.FullName, policy);
+            var stored = new LicenseStore(paths.Home).Add(parse.GetValue(file)!.FullName, policy);
             var claims = stored.Claims!;
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, new { file = stored.Path, claims.LicenceId, claims.Licensee, claims.Product, claims.Features, claims.Issued, claims.Expires, kind = claims.Kind.ToString().ToLowerInvariant(), machineBound = claims.Machine is not null });
+                JsonOutput.Write(console.Out, new { file = stored.Path, licenceId = claims.LicenseId, claims.Licensee, claims.Product, claims.Features, claims.Issued, claims.Expires, kind = claims.Kind.ToString().ToLowerInvariant(), machineBound = claims.Machine is not null });
             }
             else
             {
-                console.Console.MarkupLineInterpolated($"Installed licence [bold]{claims.LicenceId}[/] for [bold]{claims.Product}[/], licensed to {claims.Licensee}, {(claims.Expires is { } e ? "valid until " + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "perpetual")}{(claims.Machine is null ? string.Empty : ", bound to this machine")}.");
+                console.Console.MarkupLineInterpolated($"Installed licence [bold]{claims.LicenseId}[/] for [bold]{claims.Product}[/], licensed to {claims.Licensee}, {(claims.Expires is { } e ? "valid until " + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "perpetual")}{(claims.Machine is null ? string.Empty : ", bound to this machine")}.");
             }
 
             return 0;
@@ -54,10 +54,10 @@ internal static class LicenseCommand
         {
             var paths = Paths(parse);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
-            var licences = new LicenceStore(paths.Home).List().Select(l => Describe(l, policy)).ToList();
+            var licenses = new LicenseStore(paths.Home).List().Select(l => Describe(l, policy)).ToList();
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, licences);
+                JsonOutput.Write(console.Out, licenses);
                 return 0;
             }
 
@@ -67,10 +67,10 @@ internal static class LicenseCommand
                 table.AddColumn(heading);
             }
 
-            foreach (var l in licences)
+            foreach (var l in licenses)
             {
                 table.AddRow(
-                    new Text(l.LicenceId ?? Path.GetFileName(l.File)),
+                    new Text(l.LicenseId ?? Path.GetFileName(l.File)),
                     new Text(l.Product ?? "-"),
                     new Text(l.Licensee ?? "-"),
                     new Text(l.Features.Count == 0 ? "-" : string.Join(", ", l.Features)),
@@ -79,7 +79,7 @@ internal static class LicenseCommand
                     new Markup(l.Problem is null ? $"[green]{Markup.Escape(l.SignedBy ?? "valid")}[/]" : $"[red]{Markup.Escape(l.Problem)}[/]"));
             }
 
-            if (licences.Count == 0)
+            if (licenses.Count == 0)
             {
                 table.AddRow(new Text("(none)"), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text(string.Empty), new Text("add one with 'pluginai license add <file>'"));
             }
@@ -97,19 +97,19 @@ internal static class LicenseCommand
         var command = new Command("remove", "Remove an installed licence.") { id, json };
         command.SetAction(parse =>
         {
-            var licenceId = parse.GetValue(id)!;
-            if (!new LicenceStore(Paths(parse).Home).Remove(licenceId))
+            var licenseId = parse.GetValue(id)!;
+            if (!new LicenseStore(Paths(parse).Home).Remove(licenseId))
             {
-                throw new CliException($"No licence '{licenceId}' is installed; 'pluginai license list' shows the installed ones.");
+                throw new CliException($"No licence '{licenseId}' is installed; 'pluginai license list' shows the installed ones.");
             }
 
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, new { removed = licenceId });
+                JsonOutput.Write(console.Out, new { removed = licenseId });
             }
             else
             {
-                console.Console.MarkupLineInterpolated($"Removed licence [bold]{licenceId}[/].");
+                console.Console.MarkupLineInterpolated($"Removed licence [bold]{licenseId}[/].");
             }
 
             return 0;
@@ -152,12 +152,12 @@ internal static class LicenseCommand
         var days = new Option<int?>("--days") { Description = "Valid for this many days from now, instead of --expires." };
         var trial = new Option<bool>("--trial") { Description = "Issue a trial licence." };
         var machine = new Option<string?>("--machine") { Description = "Bind to one machine: the salt:hash the customer got from 'pluginai license machine --product ...'." };
-        var licenceId = new Option<string?>("--id") { Description = "The licence id. Default: the product and a random suffix." };
+        var licenseId = new Option<string?>("--id") { Description = "The licence id. Default: the product and a random suffix." };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the licence. Default: <id>.licence.json in the current folder." };
         var json = PluginAICommand.JsonOption();
         var command = new Command("issue", "For vendors: issue a signed licence file.")
         {
-            key, licensee, product, features, issued, expires, days, trial, machine, licenceId, output, json,
+            key, licensee, product, features, issued, expires, days, trial, machine, licenseId, output, json,
         };
         command.SetAction(parse =>
         {
@@ -188,28 +188,28 @@ internal static class LicenseCommand
             }
 
             var productCode = parse.GetValue(product)!;
-            var id = parse.GetValue(licenceId) ?? $"{productCode}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
-            if (!LicenceClaims.IsValidLicenceId(id))
+            var id = parse.GetValue(licenseId) ?? $"{productCode}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
+            if (!LicenseClaims.IsValidLicenseId(id))
             {
                 throw new CliException($"--id '{id}': use letters, digits, '.', '_' and '-'.");
             }
 
-            var claims = new LicenceClaims
+            var claims = new LicenseClaims
             {
-                LicenceId = id,
+                LicenseId = id,
                 Licensee = parse.GetValue(licensee)!,
                 Product = productCode,
                 Features = parse.GetValue(features)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 Issued = now,
                 Expires = expiry,
-                Kind = parse.GetValue(trial) ? LicenceKind.Trial : LicenceKind.Full,
+                Kind = parse.GetValue(trial) ? LicenseKind.Trial : LicenseKind.Full,
                 Machine = binding,
             };
-            var path = parse.GetValue(output)?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), id + LicenceStore.FileExtension);
-            AtomicFile.WriteAllBytes(path, LicenceIssuer.Issue(signingKey, claims).ToJson());
+            var path = parse.GetValue(output)?.FullName ?? Path.Combine(Directory.GetCurrentDirectory(), id + LicenseStore.FileExtension);
+            AtomicFile.WriteAllBytes(path, LicenseIssuer.Issue(signingKey, claims).ToJson());
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, new { file = path, claims.LicenceId, claims.Licensee, claims.Product, claims.Features, claims.Expires, signedBy = signingKey.KeyId });
+                JsonOutput.Write(console.Out, new { file = path, licenceId = claims.LicenseId, claims.Licensee, claims.Product, claims.Features, claims.Expires, signedBy = signingKey.KeyId });
             }
             else
             {
@@ -221,15 +221,15 @@ internal static class LicenseCommand
         return command;
     }
 
-    private static LicenceView Describe(StoredLicence licence, TrustPolicy policy)
+    private static LicenseView Describe(StoredLicense license, TrustPolicy policy)
     {
-        string? problem = licence.Error;
+        string? problem = license.Error;
         string? signer = null;
         if (problem is null)
         {
             try
             {
-                var (_, _, key) = LicenceStore.Read(licence.Path, policy);
+                var (_, _, key) = LicenseStore.Read(license.Path, policy);
                 signer = $"{key.Name} ({key.KeyId})";
             }
             catch (TrustException ex)
@@ -238,11 +238,11 @@ internal static class LicenseCommand
             }
         }
 
-        var c = licence.Claims;
-        return new LicenceView(licence.Path, c?.LicenceId, c?.Product, c?.Licensee, c?.Features ?? [], c?.Issued, c?.Expires, c?.Kind.ToString().ToLowerInvariant(), c?.Machine is not null, signer, problem);
+        var c = license.Claims;
+        return new LicenseView(license.Path, c?.LicenseId, c?.Product, c?.Licensee, c?.Features ?? [], c?.Issued, c?.Expires, c?.Kind.ToString().ToLowerInvariant(), c?.Machine is not null, signer, problem);
     }
 
     private static PluginAIPaths Paths(ParseResult parse) => new(parse.GetValue(PluginAICommand.HomeOption));
 
-    private sealed record LicenceView(string File, string? LicenceId, string? Product, string? Licensee, IReadOnlyList<string> Features, DateTimeOffset? Issued, DateTimeOffset? Expires, string? Kind, bool MachineBound, string? SignedBy, string? Problem);
+    private sealed record LicenseView(string File, [property: System.Text.Json.Serialization.JsonPropertyName("licenceId")] string? LicenseId, string? Product, string? Licensee, IReadOnlyList<string> Features, DateTimeOffset? Issued, DateTimeOffset? Expires, string? Kind, bool MachineBound, string? SignedBy, string? Problem);
 }

@@ -43,5 +43,5 @@ internal sealed record PluginView(
 /// <summary>The JSON shape of a backend's certification on one device.</summary>
 internal sealed record PluginCertificationView(string Device, bool Certified, string? Certifier, DateTimeOffset? Expires, string? SuiteVersion, string Reason);
 
-/// <summary>The JSON shape of a paid or trial plugin's licence state.</summary>
+/// <summary>The JSON shape of a paid or trial plugin's license state.</summary>
 internal sealed record PluginLicenseView(PluginAI.Licensing.PluginLicenseStatus Status, string? Licensee, string? Product, DateTimeOffset? Expires, DateTimeOffset? TrialEndsAt, string Reason);

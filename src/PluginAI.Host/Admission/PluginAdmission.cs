@@ -147,7 +147,7 @@ internal sealed class PluginAdmission(PluginAIPaths paths, PluginHostOptions opt
         try
         {
             var now = (options.TimeProvider ?? TimeProvider.System).GetUtcNow();
-            return new LicenceEvaluator(options.MachineIdentity).Evaluate(manifest, new LicenceStore(paths.Home), trustPolicy, now);
+            return new LicenseEvaluator(options.MachineIdentity).Evaluate(manifest, new LicenseStore(paths.Home), trustPolicy, now);
         }
         catch (TrustException ex)
         {

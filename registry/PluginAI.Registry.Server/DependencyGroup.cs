@@ -1,0 +1,4 @@
+namespace PluginAI.Registry.Server;
+
+/// <summary>A dependency group of a package.</summary>
+internal sealed record DependencyGroup(string? TargetFramework, List<Dependency> Dependencies);
