@@ -4,8 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NuGet.Versioning;
 using PluginAI.Hardware;
-using PluginAI.Host;
-using PluginAI.Host.Compatibility;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Trust;
 using PluginAI.Trust.Certification;
 using PluginAI.Trust.Content;
@@ -52,7 +51,7 @@ public sealed record PluginInstallerOptions
 public sealed record InstallReceipt(string Id, string Version, string Source, string? Variant, string PackageSha256, DateTimeOffset InstalledAt, string? PublisherKeyId, string? PublisherName, IReadOnlyList<string> Explanation)
 {
     /// <summary>The receipt's file name.</summary>
-    public const string FileName = "pluginai-install.json";
+    public const string FileName = InstalledPluginLayout.InstallReceiptFileName;
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -96,7 +95,7 @@ public sealed record UpdateResult(bool Updated, string InstalledVersion, Install
 public sealed class PluginInstaller
 {
     /// <summary>The file in a plugin's folder that names its active version.</summary>
-    public const string CurrentFileName = "current";
+    public const string CurrentFileName = InstalledPluginLayout.CurrentVersionFileName;
 
     /// <summary>The folder under <c>plugins</c> where packages are extracted before they are switched in.</summary>
     public const string StagingFolderName = ".staging";

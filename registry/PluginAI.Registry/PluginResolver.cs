@@ -1,6 +1,6 @@
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
 using PluginAI.Manifest;
+using PluginAI.Manifest.Compatibility;
 
 namespace PluginAI.Registry;
 

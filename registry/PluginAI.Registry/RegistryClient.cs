@@ -7,8 +7,8 @@ using NuGet.Protocol;
 using NuGet.Protocol.Core.Types;
 using NuGet.Versioning;
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
 using PluginAI.Manifest;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Trust;
 
 namespace PluginAI.Registry;

@@ -8,10 +8,10 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using PluginAI.Backends;
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
 using PluginAI.Host.Hardware;
 using PluginAI.Host.Internal;
 using PluginAI.Manifest;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
 using PluginAI.Trust;
@@ -79,10 +79,10 @@ public sealed class PluginHost : IAsyncDisposable
     public bool AllowsUnsigned => Options.AllowUnsigned || TrustPolicy.AllowUnsigned;
 
     /// <summary>The name of the file in each installed version's folder that records how it was installed.</summary>
-    public const string InstallReceiptFileName = "pluginai-install.json";
+    public const string InstallReceiptFileName = InstalledPluginLayout.InstallReceiptFileName;
 
     /// <summary>The name of the file in an installed plugin's folder that names its active version.</summary>
-    public const string CurrentVersionFileName = "current";
+    public const string CurrentVersionFileName = InstalledPluginLayout.CurrentVersionFileName;
 
     /// <summary>Gets the hardware profile plugins were checked against.</summary>
     public HardwareProfile Hardware { get; }
@@ -231,19 +231,7 @@ public sealed class PluginHost : IAsyncDisposable
     /// </summary>
     /// <param name="folder">A folder in a plugins directory.</param>
     /// <returns>The folder to load.</returns>
-    public static string ResolveInstalledVersion(string folder)
-    {
-        var pointer = Path.Combine(folder, CurrentVersionFileName);
-        if (!File.Exists(pointer))
-        {
-            return folder;
-        }
-
-        var version = File.ReadAllText(pointer).Trim();
-        return version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.')
-            ? folder
-            : Path.Combine(folder, version);
-    }
+    public static string ResolveInstalledVersion(string folder) => InstalledPluginLayout.ResolveInstalledVersion(folder);
 
     private IReadOnlyList<DeviceCertification> EvaluateCertification(PluginManifest manifest, string directory)
     {

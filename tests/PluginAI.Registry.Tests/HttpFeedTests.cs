@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using PluginAI.Hardware;
-using PluginAI.Host;
 using PluginAI.Manifest;
 using PluginAI.Registry.Server;
 using PluginAI.Trust;

@@ -87,7 +87,7 @@ public sealed class PackageTests : IDisposable
         ex = await Assert.ThrowsAsync<TrustException>(() => _f.Installer.InstallPackageFileAsync(untrusted, RegistryFixture.CpuOnly()));
         Assert.Contains(stranger.KeyId, ex.Message, StringComparison.Ordinal);
 
-        var lenient = new PluginInstaller(new Host.PluginAIPaths(_f.Home), _f.Client, new PluginInstallerOptions { AllowUnsigned = true });
+        var lenient = new PluginInstaller(new PluginAIPaths(_f.Home), _f.Client, new PluginInstallerOptions { AllowUnsigned = true });
         var result = await lenient.InstallPackageFileAsync(unsigned, RegistryFixture.CpuOnly());
         Assert.Equal(ContentVerificationStatus.AllowedUnverified, result.Verification.Status);
         Assert.Null(result.Plugin.PublisherKeyId);

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using PluginAI.Hardware;
-using PluginAI.Host;
 using PluginAI.Trust;
 
 namespace PluginAI.Registry.Tests;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PluginAI.Host;
 using PluginAI.Host.Models;
+using PluginAI.Trust;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;

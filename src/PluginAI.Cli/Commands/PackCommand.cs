@@ -4,6 +4,7 @@ using PluginAI.Contributors;
 using PluginAI.Host;
 using PluginAI.Manifest;
 using PluginAI.Registry;
+using PluginAI.Trust;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;

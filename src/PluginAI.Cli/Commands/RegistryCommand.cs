@@ -83,7 +83,7 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static SigningKey LoadOrCreateRegistryKey(Host.PluginAIPaths paths, string? nameOrPath, out bool created)
+    private static SigningKey LoadOrCreateRegistryKey(PluginAIPaths paths, string? nameOrPath, out bool created)
     {
         created = false;
         if (nameOrPath is not null)

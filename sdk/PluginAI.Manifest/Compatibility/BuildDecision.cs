@@ -1,4 +1,4 @@
-namespace PluginAI.Host.Compatibility;
+namespace PluginAI.Manifest.Compatibility;
 
 /// <summary>Whether one build of a plugin (a variant or the base build) fits this machine.</summary>
 /// <param name="Build">The variant name, or <c>base</c>.</param>

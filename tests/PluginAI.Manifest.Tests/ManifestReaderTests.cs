@@ -1,7 +1,7 @@
 using PluginAI.Hardware;
 using PluginAI.Manifest;
 
-namespace PluginAI.Abstractions.Tests;
+namespace PluginAI.Manifest.Tests;
 
 public sealed class ManifestReaderTests
 {

@@ -1,8 +1,8 @@
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
 using PluginAI.Manifest;
+using PluginAI.Manifest.Compatibility;
 
-namespace PluginAI.Host.Tests;
+namespace PluginAI.Manifest.Tests;
 
 public sealed class CompatibilityCheckerTests
 {
@@ -26,7 +26,7 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_PluginTooOldForHost_SaysToUpdateThePlugin()
     {
-        var report = CompatibilityChecker.Check(Manifest(hostApi: "[0.1,0.9)"), TestHome.CpuOnly());
+        var report = CompatibilityChecker.Check(Manifest(hostApi: "[0.1,0.9)"), TestHardware.CpuOnly());
         Assert.False(report.IsCompatible);
         Assert.Contains("install a newer version of the plugin", Assert.Single(report.Problems), StringComparison.Ordinal);
     }
@@ -34,14 +34,14 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_WrongRid_IsExplained()
     {
-        var report = CompatibilityChecker.Check(Manifest(new HardwareRequirements { RuntimeIdentifiers = ["win-x64", "osx-arm64"] }), TestHome.CpuOnly());
+        var report = CompatibilityChecker.Check(Manifest(new HardwareRequirements { RuntimeIdentifiers = ["win-x64", "osx-arm64"] }), TestHardware.CpuOnly());
         Assert.Equal("it is built for win-x64, osx-arm64; this machine is linux-x64", Assert.Single(report.Problems));
     }
 
     [Fact]
     public void Check_VariantNeedsMoreVramThanTheGpuHas_FallsBackToBaseWithReason()
     {
-        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda(vram: 12288)), TestHome.WithNvidiaGpu(vramGb: 8));
+        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda(vram: 12288)), TestHardware.WithNvidiaGpu(vramGb: 8));
         Assert.True(report.IsCompatible);
         Assert.Null(report.SelectedVariant);
         var cuda = report.Decisions.Single(d => d.Build == "cuda12");
@@ -53,7 +53,7 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_GpuOfAnotherVendor_SaysItLacksTheApi()
     {
-        var amd = TestHome.CpuOnly() with
+        var amd = TestHardware.CpuOnly() with
         {
             Accelerators = [new AcceleratorInfo { Type = AcceleratorType.Gpu, Vendor = "amd", Name = "Radeon RX 7600", Apis = [new AcceleratorApiSupport("rocm"), new AcceleratorApiSupport("vulkan")] }],
         };
@@ -64,9 +64,9 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_UnknownApiVersion_IsAcceptedWithANote()
     {
-        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda()), TestHome.WithNvidiaGpu() with
+        var report = CompatibilityChecker.Check(Manifest(null, "[1.0,2.0)", Cuda()), TestHardware.WithNvidiaGpu() with
         {
-            Accelerators = [TestHome.WithNvidiaGpu().Accelerators[0] with { Apis = [new AcceleratorApiSupport("cuda")] }],
+            Accelerators = [TestHardware.WithNvidiaGpu().Accelerators[0] with { Apis = [new AcceleratorApiSupport("cuda")] }],
         });
         Assert.Equal("cuda12", report.SelectedVariant);
         Assert.Contains(report.Notes, n => n.Contains("CUDA version of NVIDIA GeForce RTX 4060 is unknown", StringComparison.Ordinal));
@@ -75,12 +75,12 @@ public sealed class CompatibilityCheckerTests
     [Fact]
     public void Check_NpuRequirement_MatchesAnNpu()
     {
-        var npuMachine = TestHome.CpuOnly() with
+        var npuMachine = TestHardware.CpuOnly() with
         {
             Accelerators = [new AcceleratorInfo { Type = AcceleratorType.Npu, Vendor = "intel", Name = "Intel NPU", Apis = [new AcceleratorApiSupport("openvino")] }],
         };
         var requirement = new HardwareRequirements { Accelerators = [new AcceleratorRequirement { Type = AcceleratorType.Npu, Api = "openvino" }] };
         Assert.True(CompatibilityChecker.Check(Manifest(requirement), npuMachine).IsCompatible);
-        Assert.Equal("it needs a NPU with OpenVINO; no NPU was found", Assert.Single(CompatibilityChecker.Check(Manifest(requirement), TestHome.CpuOnly()).Problems));
+        Assert.Equal("it needs a NPU with OpenVINO; no NPU was found", Assert.Single(CompatibilityChecker.Check(Manifest(requirement), TestHardware.CpuOnly()).Problems));
     }
 }

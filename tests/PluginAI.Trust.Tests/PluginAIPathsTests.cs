@@ -1,4 +1,4 @@
-namespace PluginAI.Host.Tests;
+namespace PluginAI.Trust.Tests;
 
 [Collection("environment")]
 public sealed class PluginAIPathsTests

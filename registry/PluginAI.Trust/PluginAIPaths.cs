@@ -1,8 +1,9 @@
-namespace PluginAI.Host;
+namespace PluginAI.Trust;
 
 /// <summary>The folders of a PluginAI home: installed plugins, plugin data, models and caches.</summary>
 /// <remarks>
-/// The home is, in order of precedence: the folder given explicitly (the <c>--home</c> option), the
+/// The host and the registry both read and write this layout; <see cref="InstalledPluginLayout"/> describes the inside
+/// of <see cref="Plugins"/>. The home is, in order of precedence: the folder given explicitly (the <c>--home</c> option), the
 /// <c>PLUGINAI_HOME</c> environment variable, or <c>.pluginai</c> in the user's profile folder.
 /// </remarks>
 public sealed class PluginAIPaths

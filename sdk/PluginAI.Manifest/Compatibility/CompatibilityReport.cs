@@ -1,4 +1,4 @@
-namespace PluginAI.Host.Compatibility;
+namespace PluginAI.Manifest.Compatibility;
 
 /// <summary>Whether a plugin can run on this host and machine, which build was chosen, and why.</summary>
 public sealed record CompatibilityReport

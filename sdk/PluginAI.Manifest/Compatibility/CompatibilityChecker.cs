@@ -2,7 +2,7 @@ using System.Globalization;
 using PluginAI.Hardware;
 using PluginAI.Manifest;
 
-namespace PluginAI.Host.Compatibility;
+namespace PluginAI.Manifest.Compatibility;
 
 /// <summary>Decides whether a plugin fits this host and machine, picks the best build, and explains every decision.</summary>
 /// <remarks>
