@@ -1,4 +1,4 @@
-namespace PluginAI.Testing;
+namespace PluginAI.Conformance;
 
 /// <summary>Identifies the conformance suites in this package.</summary>
 public static class ConformanceSuite

@@ -4,9 +4,10 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using PluginAI.Backends;
+using PluginAI.Conformance;
 using PluginAI.Hardware;
 
-namespace PluginAI.Testing;
+namespace PluginAI.Certification;
 
 /// <summary>
 /// What a conformance run found: the suite and its version, the plugin, the model, the machine and the outcome of

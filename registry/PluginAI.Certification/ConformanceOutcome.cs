@@ -1,4 +1,4 @@
-namespace PluginAI.Testing;
+namespace PluginAI.Certification;
 
 /// <summary>How one conformance test ended.</summary>
 public enum ConformanceOutcome
@@ -9,6 +9,6 @@ public enum ConformanceOutcome
     /// <summary>A check failed, the test threw, or it did not finish in time.</summary>
     Failed,
 
-    /// <summary>The test was not run (a skipped <c>[Fact]</c>, or a method that takes parameters).</summary>
+    /// <summary>The test was not run (a check method that takes parameters).</summary>
     Skipped,
 }

@@ -1,4 +1,4 @@
-namespace PluginAI.Testing;
+namespace PluginAI.Certification;
 
 /// <summary>The result of one conformance test.</summary>
 /// <param name="Name">The test method's name, such as <c>Chat_MaxOutputTokens_IsRespected</c>.</param>

@@ -1,27 +1,28 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using PluginAI.Backends;
+using PluginAI.Conformance;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
-using Xunit;
-using Xunit.Sdk;
 
-namespace PluginAI.Testing;
+namespace PluginAI.Certification;
 
 /// <summary>
-/// Runs the conformance suites of this package without a test runner, as <c>pluginai certify</c> does: the very same
-/// <c>[Fact]</c> methods a plugin's test project inherits, one fresh suite instance per test as xunit does.
+/// Runs the conformance suites without a test runner, as <c>pluginai certify</c> does: the very same
+/// <see cref="ConformanceCheckAttribute"/> methods that a plugin's test project runs as xunit tests through
+/// <c>PluginAI.Testing</c>, one fresh suite instance per check as xunit does.
 /// </summary>
 /// <remarks>
-/// For every public <c>[Fact]</c> method the runner creates a new instance of the suite, calls
-/// <see cref="IAsyncLifetime.InitializeAsync"/> where the suite has it, invokes the method, and then calls
-/// <see cref="IAsyncLifetime.DisposeAsync"/> and <see cref="IDisposable.Dispose"/>. A test passes when it returns,
-/// fails when it throws (the assertion's message is kept) or runs past <see cref="ConformanceRunOptions.TestTimeout"/>,
-/// and is skipped when its attribute says so. Tests run one after another, in the order the suite declares them.
+/// For every public check the runner creates a new instance of the suite, calls
+/// <see cref="BackendConformanceChecks.InitializeAsync"/> where the suite has it, invokes the method, and then calls
+/// <see cref="BackendConformanceChecks.DisposeAsync"/> and <see cref="IDisposable.Dispose"/>. A test passes when it
+/// returns, fails when it throws (the check's message is kept) or runs past <see cref="ConformanceRunOptions.TestTimeout"/>,
+/// and is skipped when it takes parameters. Tests run one after another, in the order the suite declares them.
+/// No test framework is loaded, so the runner ships in tools that must not carry one.
 /// </remarks>
 public static class ConformanceRunner
 {
-    /// <summary>Runs the backend suite (<see cref="BackendConformanceTests"/>).</summary>
+    /// <summary>Runs the backend suite (<see cref="BackendConformanceChecks"/>).</summary>
     /// <param name="backend">The backend under test; the runner does not dispose it.</param>
     /// <param name="request">The request for a small model the backend loads quickly; every test loads it afresh.</param>
     /// <param name="progress">Receives each result as its test finishes.</param>
@@ -34,7 +35,7 @@ public static class ConformanceRunner
         CancellationToken cancellationToken) =>
         RunBackendAsync(backend, request, options: null, progress, cancellationToken);
 
-    /// <summary>Runs the backend suite (<see cref="BackendConformanceTests"/>) and records the plugin and the machine.</summary>
+    /// <summary>Runs the backend suite (<see cref="BackendConformanceChecks"/>) and records the plugin and the machine.</summary>
     /// <param name="backend">The backend under test; the runner does not dispose it.</param>
     /// <param name="request">The request for a small model the backend loads quickly; every test loads it afresh.</param>
     /// <param name="options">The plugin, the machine, the test timeout and the clock; <see langword="null"/> for none and the defaults.</param>
@@ -73,7 +74,7 @@ public static class ConformanceRunner
         };
     }
 
-    /// <summary>Runs the preprocessor suite (<see cref="PreprocessorConformanceTests"/>).</summary>
+    /// <summary>Runs the preprocessor suite (<see cref="PreprocessorConformanceChecks"/>).</summary>
     /// <param name="preprocessor">The preprocessor under test; every test uses this instance.</param>
     /// <param name="sampleDocument">A document the preprocessor handles, for the concurrency test; <see langword="null"/> when it handles none.</param>
     /// <param name="options">The plugin, the machine, the test timeout and the clock; <see langword="null"/> for none and the defaults.</param>
@@ -91,7 +92,7 @@ public static class ConformanceRunner
         return RunSuiteAsync("preprocessor", () => new PreprocessorSuite(preprocessor, sampleDocument), options, progress, cancellationToken);
     }
 
-    /// <summary>Runs the postprocessor suite (<see cref="PostprocessorConformanceTests"/>).</summary>
+    /// <summary>Runs the postprocessor suite (<see cref="PostprocessorConformanceChecks"/>).</summary>
     /// <param name="postprocessor">The postprocessor under test; every test uses this instance.</param>
     /// <param name="options">The plugin, the machine, the test timeout and the clock; <see langword="null"/> for none and the defaults.</param>
     /// <param name="progress">Receives each result as its test finishes.</param>
@@ -107,7 +108,7 @@ public static class ConformanceRunner
         return RunSuiteAsync("postprocessor", () => new PostprocessorSuite(postprocessor), options, progress, cancellationToken);
     }
 
-    /// <summary>Runs the retriever suite (<see cref="RetrieverConformanceTests"/>).</summary>
+    /// <summary>Runs the retriever suite (<see cref="RetrieverConformanceChecks"/>).</summary>
     /// <param name="createRetriever">Creates a retriever; the suite calls it whenever it opens a knowledge base.</param>
     /// <param name="options">The plugin, the machine, the test timeout and the clock; <see langword="null"/> for none and the defaults.</param>
     /// <param name="progress">Receives each result as its test finishes.</param>
@@ -156,7 +157,7 @@ public static class ConformanceRunner
         var time = options.TimeProvider ?? TimeProvider.System;
         var started = time.GetUtcNow();
         var results = new List<ConformanceTestResult>();
-        foreach (var method in DiscoverFacts(typeof(TSuite)))
+        foreach (var method in DiscoverChecks(typeof(TSuite)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var result = await RunOneAsync(create, method, options.TestTimeout, time, cancellationToken).ConfigureAwait(false);
@@ -167,9 +168,9 @@ public static class ConformanceRunner
         return (results, started, time.GetUtcNow());
     }
 
-    private static IEnumerable<MethodInfo> DiscoverFacts(Type suite) =>
+    private static IEnumerable<MethodInfo> DiscoverChecks(Type suite) =>
         suite.GetMethods(BindingFlags.Public | BindingFlags.Instance)
-            .Where(m => m.GetCustomAttribute<FactAttribute>(inherit: true) is not null)
+            .Where(m => m.GetCustomAttribute<ConformanceCheckAttribute>(inherit: true) is not null)
             .OrderBy(m => m.MetadataToken);
 
     private static async Task<ConformanceTestResult> RunOneAsync<TSuite>(
@@ -180,15 +181,9 @@ public static class ConformanceRunner
         CancellationToken cancellationToken)
         where TSuite : class
     {
-        var fact = method.GetCustomAttribute<FactAttribute>(inherit: true)!;
-        if (fact.Skip is { } skip)
-        {
-            return new ConformanceTestResult(method.Name, ConformanceOutcome.Skipped, TimeSpan.Zero, skip);
-        }
-
         if (method.GetParameters().Length > 0)
         {
-            return new ConformanceTestResult(method.Name, ConformanceOutcome.Skipped, TimeSpan.Zero, "the test takes parameters; the runner runs parameterless [Fact] methods only");
+            return new ConformanceTestResult(method.Name, ConformanceOutcome.Skipped, TimeSpan.Zero, "the test takes parameters; the runner runs parameterless checks only");
         }
 
         var start = time.GetTimestamp();
@@ -198,7 +193,7 @@ public static class ConformanceRunner
         try
         {
             instance = create();
-            if (instance is IAsyncLifetime lifetime)
+            if (instance is BackendConformanceChecks lifetime)
             {
                 running = true;
                 failure = await RunGuardedAsync(lifetime.InitializeAsync, "set-up (InitializeAsync) failed: ", timeout, cancellationToken).ConfigureAwait(false);
@@ -291,7 +286,7 @@ public static class ConformanceRunner
     private static async Task<string?> CleanUpAsync(object instance, TimeSpan timeout)
     {
         var failures = new List<string>();
-        if (instance is IAsyncLifetime lifetime)
+        if (instance is BackendConformanceChecks lifetime)
         {
             var failure = await RunGuardedAsync(lifetime.DisposeAsync, "clean-up (DisposeAsync) failed: ", timeout, CancellationToken.None).ConfigureAwait(false);
             if (failure is not null)
@@ -322,29 +317,29 @@ public static class ConformanceRunner
             ex = ex.InnerException;
         }
 
-        return ex is XunitException ? ex.Message : $"{ex.GetType().FullName}: {ex.Message}";
+        return ex is ConformanceCheckException ? ex.Message : $"{ex.GetType().FullName}: {ex.Message}";
     }
 
-    private sealed class BackendSuite(IInferenceBackend backend, ModelLoadRequest request) : BackendConformanceTests
+    private sealed class BackendSuite(IInferenceBackend backend, ModelLoadRequest request) : BackendConformanceChecks
     {
         protected override IInferenceBackend CreateBackend() => backend;
 
         protected override ModelLoadRequest CreateModelRequest() => request;
     }
 
-    private sealed class PreprocessorSuite(IPreprocessor preprocessor, DocumentContent? sample) : PreprocessorConformanceTests
+    private sealed class PreprocessorSuite(IPreprocessor preprocessor, DocumentContent? sample) : PreprocessorConformanceChecks
     {
         protected override IPreprocessor CreatePreprocessor() => preprocessor;
 
         protected override DocumentContent? CreateSampleDocument() => sample;
     }
 
-    private sealed class PostprocessorSuite(IPostprocessor postprocessor) : PostprocessorConformanceTests
+    private sealed class PostprocessorSuite(IPostprocessor postprocessor) : PostprocessorConformanceChecks
     {
         protected override IPostprocessor CreatePostprocessor() => postprocessor;
     }
 
-    private sealed class RetrieverSuite(Func<IRetriever> create) : RetrieverConformanceTests
+    private sealed class RetrieverSuite(Func<IRetriever> create) : RetrieverConformanceChecks
     {
         protected override IRetriever CreateRetriever() => create();
     }

@@ -1,6 +1,6 @@
 using PluginAI.Hardware;
 
-namespace PluginAI.Testing;
+namespace PluginAI.Certification;
 
 /// <summary>What a conformance run records about the plugin and the machine, and how long a test may take.</summary>
 public sealed record ConformanceRunOptions
