@@ -47,7 +47,7 @@ internal static class CertifyCommand
 
             var outputDirectory = parse.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory();
             Directory.CreateDirectory(outputDirectory);
-            using var signingKey = parse.GetValue(key) is { } keyName ? KeysCommand.LoadPrivateKey(paths, keyName) : null;
+            using var signingKey = parse.GetValue(key) is { } keyName ? new KeyStore(paths).LoadPrivateKey(keyName) : null;
             var scratch = Path.Combine(Path.GetTempPath(), "pluginai-certify", Guid.NewGuid().ToString("N"));
             try
             {
