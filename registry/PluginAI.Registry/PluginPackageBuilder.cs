@@ -8,13 +8,6 @@ using PluginAI.Trust.Content;
 
 namespace PluginAI.Registry;
 
-/// <summary>What <see cref="PluginPackageBuilder"/> produced.</summary>
-/// <param name="PackagePath">The <c>.nupkg</c> written.</param>
-/// <param name="Manifest">The manifest in the package, with its <c>files</c> list.</param>
-/// <param name="ManifestBytes">The exact bytes of the package's <c>pluginai.json</c>.</param>
-/// <param name="SignerKeyId">The key id that signed the manifest, or <see langword="null"/> when unsigned.</param>
-public sealed record PluginPackageBuildResult(string PackagePath, PluginManifest Manifest, byte[] ManifestBytes, string? SignerKeyId);
-
 /// <summary>
 /// Packs a built plugin folder (holding <c>pluginai.json</c>) into a plugin package in the layout of docs/registry.md:
 /// the nuspec from the manifest, <c>plugin/**</c> with every file of the folder, <c>pluginai.json</c> at the root with
