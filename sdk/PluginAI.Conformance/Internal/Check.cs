@@ -26,7 +26,14 @@ internal static class Check
         }
     }
 
-    public static void Equal<T>(T expected, T actual) => Equal(expected, actual, EqualityComparer<T>.Default);
+    /// <summary>Compares as xunit does: collections (strings aside) item by item, anything else with <see cref="object.Equals(object?, object?)"/>.</summary>
+    public static void Equal<T>(T expected, T actual)
+    {
+        if (!ItemsEqual(expected, actual))
+        {
+            throw Fail("Equal", Difference(expected, actual));
+        }
+    }
 
     public static void Equal<T>(T expected, T actual, IEqualityComparer<T> comparer)
     {
@@ -207,6 +214,18 @@ internal static class Check
         {
             return ex;
         }
+    }
+
+    private static bool ItemsEqual(object? expected, object? actual)
+    {
+        if (expected is IEnumerable left and not string && actual is IEnumerable right and not string)
+        {
+            var l = left.Cast<object?>().ToList();
+            var r = right.Cast<object?>().ToList();
+            return l.Count == r.Count && l.Zip(r).All(pair => ItemsEqual(pair.First, pair.Second));
+        }
+
+        return Equals(expected, actual);
     }
 
     private static string Thrown(Type expected, Exception? thrown) =>
