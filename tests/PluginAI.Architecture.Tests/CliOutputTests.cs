@@ -12,7 +12,9 @@ public sealed class CliOutputTests
             .Where(name => Path.GetFileName(name).StartsWith("xunit", StringComparison.OrdinalIgnoreCase) || Path.GetFileName(name).Equals("PluginAI.Testing.dll", StringComparison.OrdinalIgnoreCase))
             .ToList();
 
-        Assert.True(shipped.Count == 0, $"{Repository.CliOutput} ships a test framework: {string.Join(", ", shipped)}");
+        var dependencies = File.ReadAllText(Path.Combine(Repository.CliOutput, "pluginai.deps.json"));
+        Assert.DoesNotContain("xunit", dependencies, StringComparison.OrdinalIgnoreCase);
+        Assert.True(shipped.Count == 0, $"{Repository.CliOutput} ships a test framework: {string.Join(", ", shipped)} (if pluginai.deps.json no longer lists them, they are left over from an older build: delete src/PluginAI.Cli/bin and build again)");
         Assert.True(File.Exists(Path.Combine(Repository.CliOutput, "PluginAI.Certification.dll")), "pluginai certify runs the conformance checks through PluginAI.Certification");
     }
 }
