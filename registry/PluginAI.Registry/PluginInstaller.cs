@@ -1,91 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NuGet.Versioning;
 using PluginAI.Hardware;
-using PluginAI.Host;
-using PluginAI.Host.Compatibility;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Trust;
 using PluginAI.Trust.Certification;
-using PluginAI.Trust.Content;
 using PluginAI.Trust.Index;
 
 namespace PluginAI.Registry;
-
-/// <summary>How <see cref="PluginInstaller"/> checks and extracts packages.</summary>
-public sealed record PluginInstallerOptions
-{
-    /// <summary>Gets a value indicating whether unsigned or untrusted packages are installed (<c>--allow-unsigned</c>); the trust policy's own setting counts too.</summary>
-    public bool AllowUnsigned { get; init; }
-
-    /// <summary>Gets the extraction limits.</summary>
-    public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
-
-    /// <summary>Gets the trust policy; <see langword="null"/> loads <c>&lt;home&gt;/trust.json</c>.</summary>
-    public TrustPolicy? TrustPolicy { get; init; }
-
-    /// <summary>Gets the host's plugin API version; <see langword="null"/> for <see cref="PluginApi.Version"/>.</summary>
-    public Manifest.SemanticVersion? HostApiVersion { get; init; }
-
-    /// <summary>
-    /// Gets a value indicating whether installs and updates from a source are refused unless the source publishes a
-    /// signed index (<c>--require-signed-index</c>): local folder feeds and feeds without <c>/pluginai/v1/index.json</c>
-    /// are then refused. A package file installed by path is not from a source and is not affected.
-    /// </summary>
-    public bool RequireSignedIndex { get; init; }
-
-    /// <summary>Gets the clock for receipts, index freshness and certification expiry.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-}
-
-/// <summary>The record of an installation, kept as <c>pluginai-install.json</c> in the version folder.</summary>
-/// <param name="Id">The plugin id.</param>
-/// <param name="Version">The version.</param>
-/// <param name="Source">The source it came from.</param>
-/// <param name="Variant">The variant installed, or <see langword="null"/> for the base build.</param>
-/// <param name="PackageSha256">The SHA-256 of the <c>.nupkg</c>.</param>
-/// <param name="InstalledAt">When it was installed.</param>
-/// <param name="PublisherKeyId">The trusted key that signed it, or <see langword="null"/> when installed unsigned or untrusted.</param>
-/// <param name="PublisherName">That key's name.</param>
-/// <param name="Explanation">Why this version and build were chosen.</param>
-public sealed record InstallReceipt(string Id, string Version, string Source, string? Variant, string PackageSha256, DateTimeOffset InstalledAt, string? PublisherKeyId, string? PublisherName, IReadOnlyList<string> Explanation)
-{
-    /// <summary>The receipt's file name.</summary>
-    public const string FileName = "pluginai-install.json";
-
-    internal static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-}
-
-/// <summary>An installed plugin as <c>pluginai list</c> shows it.</summary>
-/// <param name="Id">The plugin id.</param>
-/// <param name="Version">The active version.</param>
-/// <param name="Variant">The variant installed, or <see langword="null"/> for the base build.</param>
-/// <param name="Source">The source it came from.</param>
-/// <param name="PublisherKeyId">The key that signed it, or <see langword="null"/>.</param>
-/// <param name="PublisherName">That key's name, or <see langword="null"/>.</param>
-/// <param name="Directory">The version folder the host loads.</param>
-/// <param name="Problem">Why the installation is broken, or <see langword="null"/>.</param>
-public sealed record InstalledPlugin(string Id, string Version, string? Variant, string Source, string? PublisherKeyId, string? PublisherName, string Directory, string? Problem = null);
-
-/// <summary>The outcome of an installation.</summary>
-/// <param name="Plugin">The plugin now active.</param>
-/// <param name="PreviousVersion">The version that was active before, or <see langword="null"/>.</param>
-/// <param name="Verification">What verification found.</param>
-/// <param name="Explanation">Why this version and build were chosen.</param>
-public sealed record InstallResult(InstalledPlugin Plugin, string? PreviousVersion, ContentVerificationResult Verification, IReadOnlyList<string> Explanation);
-
-/// <summary>The outcome of an update.</summary>
-/// <param name="Updated">Whether a newer version was installed.</param>
-/// <param name="InstalledVersion">The version active before.</param>
-/// <param name="Install">The installation, when one was made.</param>
-/// <param name="Explanation">Why, version by version.</param>
-public sealed record UpdateResult(bool Updated, string InstalledVersion, InstallResult? Install, IReadOnlyList<string> Explanation);
 
 /// <summary>
 /// Installs, updates, removes and lists plugins in <c>&lt;home&gt;/plugins</c> (docs/registry.md, "Installed layout"):
@@ -96,7 +19,7 @@ public sealed record UpdateResult(bool Updated, string InstalledVersion, Install
 public sealed class PluginInstaller
 {
     /// <summary>The file in a plugin's folder that names its active version.</summary>
-    public const string CurrentFileName = "current";
+    public const string CurrentFileName = InstalledPluginLayout.CurrentVersionFileName;
 
     /// <summary>The folder under <c>plugins</c> where packages are extracted before they are switched in.</summary>
     public const string StagingFolderName = ".staging";

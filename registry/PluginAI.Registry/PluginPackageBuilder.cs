@@ -8,13 +8,6 @@ using PluginAI.Trust.Content;
 
 namespace PluginAI.Registry;
 
-/// <summary>What <see cref="PluginPackageBuilder"/> produced.</summary>
-/// <param name="PackagePath">The <c>.nupkg</c> written.</param>
-/// <param name="Manifest">The manifest in the package, with its <c>files</c> list.</param>
-/// <param name="ManifestBytes">The exact bytes of the package's <c>pluginai.json</c>.</param>
-/// <param name="SignerKeyId">The key id that signed the manifest, or <see langword="null"/> when unsigned.</param>
-public sealed record PluginPackageBuildResult(string PackagePath, PluginManifest Manifest, byte[] ManifestBytes, string? SignerKeyId);
-
 /// <summary>
 /// Packs a built plugin folder (holding <c>pluginai.json</c>) into a plugin package in the layout of docs/registry.md:
 /// the nuspec from the manifest, <c>plugin/**</c> with every file of the folder, <c>pluginai.json</c> at the root with
@@ -29,7 +22,21 @@ public static class PluginPackageBuilder
     /// <param name="cancellationToken">A token to cancel packing.</param>
     /// <returns>The package written.</returns>
     /// <exception cref="RegistryException">The folder has no valid manifest, or the manifest cannot be expressed as a nuspec.</exception>
-    public static async Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey = null, CancellationToken cancellationToken = default)
+    public static Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey = null, CancellationToken cancellationToken = default) =>
+        BuildAsync(pluginDirectory, outputPath, signingKey, contributors: null, cancellationToken);
+
+    /// <summary>Packs a plugin folder, recording contributor statistics in the packed manifest.</summary>
+    /// <param name="pluginDirectory">The built plugin folder; every file in it is packed except its own <c>pluginai.json</c> and <c>pluginai.sig</c>.</param>
+    /// <param name="outputPath">The <c>.nupkg</c> to write, or a folder to write <c>&lt;id&gt;.&lt;version&gt;.nupkg</c> into.</param>
+    /// <param name="signingKey">The publisher key to sign the manifest with, or <see langword="null"/> for an unsigned package.</param>
+    /// <param name="contributors">
+    /// The contributor statistics to record in the packed manifest's <c>contributors</c> section, replacing any the folder's
+    /// manifest holds; <see langword="null"/> keeps the folder's. The folder itself is not changed.
+    /// </param>
+    /// <param name="cancellationToken">A token to cancel packing.</param>
+    /// <returns>The package written.</returns>
+    /// <exception cref="RegistryException">The folder has no valid manifest, or the manifest cannot be expressed as a nuspec.</exception>
+    public static async Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey, ContributorsSection? contributors, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginDirectory);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
@@ -67,7 +74,7 @@ public static class PluginPackageBuilder
             hashes.Add(PluginContentVerifier.ComputeFileHash(relative, stream, cancellationToken));
         }
 
-        var manifest = read.Manifest with { Files = hashes };
+        var manifest = read.Manifest with { Files = hashes, Contributors = contributors ?? read.Manifest.Contributors };
         var manifestBytes = Encoding.UTF8.GetBytes(ManifestWriter.ToJson(manifest));
         var signature = signingKey is null ? null : ManifestSigner.Sign(manifestBytes, signingKey);
         var builder = CreateBuilder(manifest, manifestPath);

@@ -6,12 +6,6 @@ using PluginAI.Trust.Content;
 
 namespace PluginAI.Registry;
 
-/// <summary>What <see cref="SafePackageExtractor"/> wrote.</summary>
-/// <param name="Directory">The folder extracted into.</param>
-/// <param name="Files">The plugin files written, relative to the folder.</param>
-/// <param name="TotalBytes">The bytes written, manifest and signature excluded.</param>
-public sealed record ExtractionResult(string Directory, IReadOnlyList<string> Files, long TotalBytes);
-
 /// <summary>
 /// Extracts a plugin package into a folder, trusting nothing in the zip: every path is checked, every file must be
 /// listed in the manifest, and each file is hashed as it is written and must match the manifest's size and SHA-256.

@@ -63,10 +63,10 @@ public sealed class PluginHost : IAsyncDisposable
     public bool AllowsUnsigned => Options.AllowUnsigned || TrustPolicy.AllowUnsigned;
 
     /// <summary>The name of the file in each installed version's folder that records how it was installed.</summary>
-    public const string InstallReceiptFileName = "pluginai-install.json";
+    public const string InstallReceiptFileName = InstalledPluginLayout.InstallReceiptFileName;
 
     /// <summary>The name of the file in an installed plugin's folder that names its active version.</summary>
-    public const string CurrentVersionFileName = "current";
+    public const string CurrentVersionFileName = InstalledPluginLayout.CurrentVersionFileName;
 
     /// <summary>Gets the token counters of the loaded models, which plugins find through <see cref="ITokenCounterProvider"/>.</summary>
     public TokenCounterRegistry TokenCounters { get; } = new();
@@ -218,19 +218,7 @@ public sealed class PluginHost : IAsyncDisposable
     /// </summary>
     /// <param name="folder">A folder in a plugins directory.</param>
     /// <returns>The folder to load.</returns>
-    public static string ResolveInstalledVersion(string folder)
-    {
-        var pointer = Path.Combine(folder, CurrentVersionFileName);
-        if (!File.Exists(pointer))
-        {
-            return folder;
-        }
-
-        var version = File.ReadAllText(pointer).Trim();
-        return version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.')
-            ? folder
-            : Path.Combine(folder, version);
-    }
+    public static string ResolveInstalledVersion(string folder) => InstalledPluginLayout.ResolveInstalledVersion(folder);
 
     private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
     {

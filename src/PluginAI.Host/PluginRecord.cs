@@ -1,6 +1,6 @@
-using PluginAI.Host.Compatibility;
 using PluginAI.Licensing;
 using PluginAI.Manifest;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Trust.Certification;
 
 namespace PluginAI.Host;

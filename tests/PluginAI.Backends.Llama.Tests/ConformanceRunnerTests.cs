@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using PluginAI.Backends.Llama.Internal;
+using PluginAI.Certification;
+using PluginAI.Conformance;
 using PluginAI.Hardware;
 using PluginAI.Testing;
 using PluginAI.TestSupport;

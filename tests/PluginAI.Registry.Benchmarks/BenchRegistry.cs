@@ -133,7 +133,7 @@ public sealed class BenchRegistry
               "license": "MIT",
               "kinds": ["{{kind}}"],
               "entry": { "assembly": "{{id}}.dll", "type": "Bench.Plugin{{i}}" },
-              "hostApi": "[1.0,2.0)"
+              "hostApi": "[2.0,3.0)"
             }
             """);
         return folder;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using PluginAI.Host;
 using PluginAI.Manifest;
+using PluginAI.Trust;
 
 namespace PluginAI.Registry.Benchmarks;
 

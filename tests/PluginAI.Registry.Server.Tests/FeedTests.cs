@@ -167,7 +167,7 @@ public sealed class FeedTests
         {
             var plugin = llama.RootElement.GetProperty("data")[0].GetProperty("pluginai");
             Assert.Equal(["backend"], plugin.GetProperty("kinds").EnumerateArray().Select(k => k.GetString()!).ToArray());
-            Assert.Equal("[1.0,2.0)", plugin.GetProperty("hostApi").GetString());
+            Assert.Equal("[2.0,3.0)", plugin.GetProperty("hostApi").GetString());
             Assert.Equal(4096, plugin.GetProperty("requirements").GetProperty("minRamMb").GetInt32());
             Assert.Equal(["cuda12"], plugin.GetProperty("variants").EnumerateArray().Select(k => k.GetString()!).ToArray());
             Assert.Equal("paid", plugin.GetProperty("licensing").GetString());

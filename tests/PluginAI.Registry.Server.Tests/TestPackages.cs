@@ -17,7 +17,7 @@ internal static class TestPackages
           "authors": ["Acme"],
           "kinds": [{{kinds}}],
           "entry": { "assembly": "Some.dll", "type": "Acme.SomePlugin" },
-          "hostApi": "[1.0,2.0)"{{extra}}
+          "hostApi": "[2.0,3.0)"{{extra}}
         }
         """;
 

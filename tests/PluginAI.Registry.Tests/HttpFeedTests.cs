@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using PluginAI.Hardware;
-using PluginAI.Host;
 using PluginAI.Manifest;
 using PluginAI.Registry.Server;
 using PluginAI.Trust;
@@ -65,7 +64,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
         await StartAsync();
         await PushAsync("Acme.Tagger", "1.0.0");
         await PushAsync("Acme.Tagger", "1.5.0");
-        await PushAsync("Acme.Tagger", "2.0.0", hostApi: "[2.0,3.0)");
+        await PushAsync("Acme.Tagger", "2.0.0", hostApi: "[3.0,4.0)");
         await PushAsync("Acme.Llama", "1.0.0", cuda: true, kinds: "\"backend\"");
         var client = Client();
         var cpu = RegistryFixture.CpuOnly();
@@ -87,7 +86,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
 
         var resolution = await PluginResolver.ResolveAsync(client, "Acme.Tagger", null, cpu);
         Assert.Equal("1.5.0", resolution.Package!.Version.ToNormalizedString());
-        Assert.StartsWith("2.0.0 (registry): skipped: it is built for plugin API [2.0,3.0)", resolution.Explanation[0], StringComparison.Ordinal);
+        Assert.StartsWith("2.0.0 (registry): skipped: it is built for plugin API [3.0,4.0)", resolution.Explanation[0], StringComparison.Ordinal);
         Assert.StartsWith("1.5.0 (registry): chosen", resolution.Explanation[1], StringComparison.Ordinal);
 
         var installed = await Installer(client).InstallAsync("Acme.Tagger", null, cpu);
@@ -370,7 +369,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
     private PluginInstaller Installer(RegistryClient client, bool requireSignedIndex = false) =>
         new(new PluginAIPaths(_f.Home), client, new PluginInstallerOptions { TimeProvider = _clock, RequireSignedIndex = requireSignedIndex });
 
-    private async Task<string> BuildAsync(string id, string version, string hostApi = "[1.0,2.0)", bool cuda = false, string kinds = "\"postprocessor\"", bool sign = true, string? change = null)
+    private async Task<string> BuildAsync(string id, string version, string hostApi = "[2.0,3.0)", bool cuda = false, string kinds = "\"postprocessor\"", bool sign = true, string? change = null)
     {
         var folder = _f.MakePluginFolder(id, version, hostApi, cuda, kinds);
         if (change is not null)
@@ -384,7 +383,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
         return result.PackagePath;
     }
 
-    private async Task PushAsync(string id, string version, string hostApi = "[1.0,2.0)", bool cuda = false, string kinds = "\"postprocessor\"")
+    private async Task PushAsync(string id, string version, string hostApi = "[2.0,3.0)", bool cuda = false, string kinds = "\"postprocessor\"")
     {
         var package = await BuildAsync(id, version, hostApi, cuda, kinds);
         using var response = await PushRawAsync(await File.ReadAllBytesAsync(package));

@@ -42,11 +42,11 @@ public sealed class InstallTests : IDisposable
     {
         await _f.PublishAsync("Acme.Tagger", "1.0.0");
         await _f.PublishAsync("Acme.Tagger", "1.5.0");
-        await _f.PublishAsync("Acme.Tagger", "2.0.0", hostApi: "[2.0,3.0)");
+        await _f.PublishAsync("Acme.Tagger", "2.0.0", hostApi: "[3.0,4.0)");
 
         var resolution = await PluginResolver.ResolveAsync(_f.Client, "Acme.Tagger", null, RegistryFixture.CpuOnly());
         Assert.Equal("1.5.0", resolution.Package!.Version.ToNormalizedString());
-        Assert.StartsWith("2.0.0 (local): skipped: it is built for plugin API [2.0,3.0), newer than this host's 1.0.0", resolution.Explanation[0], StringComparison.Ordinal);
+        Assert.StartsWith("2.0.0 (local): skipped: it is built for plugin API [3.0,4.0), newer than this host's 2.0.0", resolution.Explanation[0], StringComparison.Ordinal);
         Assert.StartsWith("1.5.0 (local): chosen", resolution.Explanation[1], StringComparison.Ordinal);
 
         var exact = await _f.Installer.InstallAsync("Acme.Tagger", "1.0.0", RegistryFixture.CpuOnly());
@@ -121,7 +121,7 @@ public sealed class InstallTests : IDisposable
     {
         await _f.PublishAsync("Acme.Tagger", "1.0.0");
         await _f.PublishAsync("Acme.Llama", "1.0.0", cuda: true, kinds: "\"backend\"");
-        await _f.PublishAsync("Acme.Future", "1.0.0", hostApi: "[2.0,3.0)", kinds: "\"backend\"");
+        await _f.PublishAsync("Acme.Future", "1.0.0", hostApi: "[3.0,4.0)", kinds: "\"backend\"");
         var cpu = RegistryFixture.CpuOnly();
 
         var all = await _f.Client.SearchAsync(null, null, compatibleOnly: false, certifiedOnly: false, cpu);
@@ -129,7 +129,7 @@ public sealed class InstallTests : IDisposable
         Assert.Equal(["Acme.Future", "Acme.Llama", "Acme.Tagger"], all.Results.Select(r => r.Id));
         var future = all.Results[0];
         Assert.False(future.Compatible);
-        Assert.Contains("plugin API [2.0,3.0)", Assert.Single(future.Problems), StringComparison.Ordinal);
+        Assert.Contains("plugin API [3.0,4.0)", Assert.Single(future.Problems), StringComparison.Ordinal);
         Assert.Equal(CertificationStatus.Unknown, future.Certified);
         Assert.Equal("local", future.Source);
 

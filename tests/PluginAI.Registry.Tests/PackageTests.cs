@@ -32,6 +32,23 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Pack_with_contributors_records_them_in_the_packed_manifest_and_leaves_the_folder_alone()
+    {
+        var folder = _f.MakePluginFolder("Acme.Credited", "1.0.0");
+        var before = File.ReadAllText(Path.Combine(folder, PluginManifest.FileName));
+        var section = new ContributorsSection { Entries = [new ContributorEntry { Id = "ada@example.org", Name = "Ada", CodeCommits = 3, Share = 1 }] };
+
+        var result = await PluginPackageBuilder.BuildAsync(folder, Path.Combine(_f.Root, "out") + Path.DirectorySeparatorChar, _f.Key, section);
+
+        using var reader = PluginPackageReader.Open(result.PackagePath);
+        var entry = Assert.Single(reader.Manifest.Contributors!.Entries);
+        Assert.Equal(("ada@example.org", 3), (entry.Id, entry.CodeCommits));
+        Assert.Equal(ContentVerificationStatus.Trusted, reader.Verify(_f.Policy).Status);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(folder, PluginManifest.FileName)));
+        Assert.DoesNotContain(PluginManifest.FileName, reader.Manifest.Files.Select(f => f.Path));
+    }
+
+    [Fact]
     public async Task A_changed_byte_an_extra_entry_or_a_removed_entry_is_refused()
     {
         var good = await _f.PublishAsync("Acme.Tagger", "1.0.0");
@@ -87,7 +104,7 @@ public sealed class PackageTests : IDisposable
         ex = await Assert.ThrowsAsync<TrustException>(() => _f.Installer.InstallPackageFileAsync(untrusted, RegistryFixture.CpuOnly()));
         Assert.Contains(stranger.KeyId, ex.Message, StringComparison.Ordinal);
 
-        var lenient = new PluginInstaller(new Host.PluginAIPaths(_f.Home), _f.Client, new PluginInstallerOptions { AllowUnsigned = true });
+        var lenient = new PluginInstaller(new PluginAIPaths(_f.Home), _f.Client, new PluginInstallerOptions { AllowUnsigned = true });
         var result = await lenient.InstallPackageFileAsync(unsigned, RegistryFixture.CpuOnly());
         Assert.Equal(ContentVerificationStatus.AllowedUnverified, result.Verification.Status);
         Assert.Null(result.Plugin.PublisherKeyId);

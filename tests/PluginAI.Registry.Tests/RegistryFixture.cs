@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using PluginAI.Hardware;
-using PluginAI.Host;
 using PluginAI.Trust;
 
 namespace PluginAI.Registry.Tests;
@@ -69,7 +68,7 @@ internal sealed class RegistryFixture : IDisposable
         ],
     };
 
-    public static string ManifestJson(string id, string version, string hostApi = "[1.0,2.0)", string kinds = "\"postprocessor\"", string extra = "") => $$"""
+    public static string ManifestJson(string id, string version, string hostApi = "[2.0,3.0)", string kinds = "\"postprocessor\"", string extra = "") => $$"""
         {
           "schemaVersion": 1,
           "id": "{{id}}",
@@ -84,7 +83,7 @@ internal sealed class RegistryFixture : IDisposable
         """;
 
     /// <summary>Writes a plugin folder: the entry assembly, a dependency in a sub-folder, and a cuda12 build when <paramref name="cuda"/> is set.</summary>
-    public string MakePluginFolder(string id, string version, string hostApi = "[1.0,2.0)", bool cuda = false, string kinds = "\"postprocessor\"")
+    public string MakePluginFolder(string id, string version, string hostApi = "[2.0,3.0)", bool cuda = false, string kinds = "\"postprocessor\"")
     {
         var folder = Path.Combine(Root, "src", $"{id}.{version}.{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(folder, "runtimes"));
@@ -102,7 +101,7 @@ internal sealed class RegistryFixture : IDisposable
     }
 
     /// <summary>Packs a plugin folder into the local feed.</summary>
-    public async Task<string> PublishAsync(string id, string version, string hostApi = "[1.0,2.0)", bool cuda = false, bool sign = true, SigningKey? key = null, string kinds = "\"postprocessor\"")
+    public async Task<string> PublishAsync(string id, string version, string hostApi = "[2.0,3.0)", bool cuda = false, bool sign = true, SigningKey? key = null, string kinds = "\"postprocessor\"")
     {
         var folder = MakePluginFolder(id, version, hostApi, cuda, kinds);
         Directory.CreateDirectory(Feed);

@@ -317,7 +317,7 @@ public sealed class LicenseTests : IDisposable
         Version = new SemanticVersion(1, 2, 0),
         Kinds = [PluginKind.Preprocessor],
         Entry = new PluginEntryPoint("Acme.Redaction.dll", "Acme.Redaction.Plugin"),
-        HostApi = VersionRange.Parse("[1.0,2.0)"),
+        HostApi = VersionRange.Parse("[2.0,3.0)"),
         Licensing = model == LicensingModel.Free
             ? LicensingInfo.Free
             : new LicensingInfo { Model = model, ProductCode = Product, TrialDays = model == LicensingModel.Trial ? 14 : null, VendorKeyId = vendorKeyId },

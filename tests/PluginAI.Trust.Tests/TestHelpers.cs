@@ -53,7 +53,7 @@ internal static class PluginFixture
             ["version"] = "1.2.0",
             ["kinds"] = new JsonArray("preprocessor"),
             ["entry"] = new JsonObject { ["assembly"] = "Acme.Redaction.dll", ["type"] = "Acme.Redaction.Plugin" },
-            ["hostApi"] = "[1.0,2.0)",
+            ["hostApi"] = "[2.0,3.0)",
         };
         if (variants is not null)
         {

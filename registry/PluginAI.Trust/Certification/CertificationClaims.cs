@@ -17,7 +17,7 @@ public sealed record CertificationClaims
     /// <summary>Gets the devices covered; at least one.</summary>
     public required IReadOnlyList<CertificationDevice> Devices { get; init; }
 
-    /// <summary>Gets the version of the conformance suite the plugin passed (<c>PluginAI.Testing.ConformanceSuite.Version</c>).</summary>
+    /// <summary>Gets the version of the conformance suite the plugin passed (<c>PluginAI.Conformance.ConformanceSuite.Version</c>).</summary>
     public required string SuiteVersion { get; init; }
 
     /// <summary>Gets when the record expires.</summary>

@@ -9,7 +9,7 @@ namespace PluginAI.Trust.Certification;
 /// <summary>Signs certification records with a certifier's key.</summary>
 public static partial class CertificationIssuer
 {
-    /// <summary>The format tag of the conformance reports written by <c>PluginAI.Testing.ConformanceReport</c>.</summary>
+    /// <summary>The format tag of the conformance reports written by <c>PluginAI.Certification.ConformanceReport</c>.</summary>
     public const string ReportFormat = "pluginai-conformance-report/1";
 
     /// <summary>Issues a record for a conformance report, after checking that the report can be certified.</summary>

@@ -1,7 +1,7 @@
 namespace PluginAI.Manifest;
 
 /// <summary>The model of <c>pluginai.json</c>: what a plugin is, what it needs and how it is loaded.</summary>
-/// <remarks>Read and validated by <see cref="ManifestReader"/>, written by <see cref="ManifestWriter"/>. Instances are immutable.</remarks>
+/// <remarks>Read and validated by <c>ManifestReader</c>, written by <c>ManifestWriter</c> (both in the <c>PluginAI.Manifest</c> package). Instances are immutable.</remarks>
 public sealed record PluginManifest
 {
     /// <summary>The file name of a manifest.</summary>

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using PluginAI.Backends;
+using PluginAI.Certification;
+using PluginAI.Conformance;
 using PluginAI.Hardware;
 using PluginAI.Host;
-using PluginAI.Host.Compatibility;
 using PluginAI.Host.Hardware;
 using PluginAI.Runtime.Models;
 using PluginAI.Manifest;
 using PluginAI.Registry;
-using PluginAI.Testing;
 using PluginAI.Trust;
 using PluginAI.Trust.Certification;
 using Spectre.Console;
@@ -29,10 +29,10 @@ internal static class CertifyCommand
         var drivers = new Option<string?>("--drivers") { Description = "The driver versions the record covers, as a range such as [550,). Default: any." };
         var versions = new Option<string?>("--versions") { Description = "The plugin versions the record covers, as a range. Default: exactly the version tested." };
         var expires = new Option<string?>("--expires") { Description = "When the record expires (yyyy-MM-dd). Default: one year from now." };
-        var json = PluginAICommand.JsonOption();
+        var jsonOption = PluginAICommand.JsonOption();
         var command = new Command("certify", "Run the backend conformance suite on this machine, write the report, and with --key sign a certification record for the devices it ran on.")
         {
-            package, model, output, key, certifier, devices, drivers, versions, expires, json,
+            package, model, output, key, certifier, devices, drivers, versions, expires, jsonOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,11 +47,11 @@ internal static class CertifyCommand
 
             var outputDirectory = parse.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory();
             Directory.CreateDirectory(outputDirectory);
-            using var signingKey = parse.GetValue(key) is { } keyName ? KeysCommand.LoadPrivateKey(paths, keyName) : null;
+            using var signingKey = parse.GetValue(key) is { } keyName ? new KeyStore(paths).LoadPrivateKey(keyName) : null;
             var scratch = Path.Combine(Path.GetTempPath(), "pluginai-certify", Guid.NewGuid().ToString("N"));
             try
             {
-                var pluginFolder = PreparePlugin(parse.GetValue(package)!, scratch, policy, hardware, parse.GetValue(PluginAICommand.AllowUnsignedOption), cancellationToken);
+                var pluginFolder = PluginPackageStager.Stage(parse.GetValue(package)!, scratch, policy, hardware, parse.GetValue(PluginAICommand.AllowUnsignedOption), cancellationToken);
                 var options = new PluginHostOptions
                 {
                     HomeDirectory = Path.Combine(scratch, "home"),
@@ -71,36 +71,43 @@ internal static class CertifyCommand
                 var manifest = record.Manifest!;
                 var backend = host.GetBackends().FirstOrDefault() ?? throw new CliException($"{manifest.Id} is not a backend; certification covers inference backends.");
                 var plan = ModelResolver.Plan(host, modelFile.FullName).Plan;
-                var request = new ModelLoadRequest { ModelPath = modelFile.FullName, Plan = plan, CacheDirectory = host.Paths.Cache, Capabilities = ModelCapabilities.Chat | ModelCapabilities.Embeddings };
-                var runOptions = new ConformanceRunOptions { PluginId = manifest.Id, PluginVersion = manifest.Version.ToString(), Hardware = hardware };
-                var report = await RunAsync(console, parse.GetValue(json), backend, request, runOptions, cancellationToken).ConfigureAwait(false);
-                var reportJson = report.ToJson();
-                var reportPath = Path.Combine(outputDirectory, $"{manifest.Id}.{manifest.Version}.conformance.json");
-                AtomicFile.WriteAllBytes(reportPath, reportJson);
+                var request = new CertificationRequest
+                {
+                    Backend = backend,
+                    Model = new ModelLoadRequest { ModelPath = modelFile.FullName, Plan = plan, CacheDirectory = host.Paths.Cache, Capabilities = ModelCapabilities.Chat | ModelCapabilities.Embeddings },
+                    Plugin = manifest,
+                    Hardware = hardware,
+                    OutputDirectory = outputDirectory,
+                    CertifierKey = signingKey,
+                    Certifier = parse.GetValue(certifier),
+                };
+                if (signingKey is not null)
+                {
+                    var driverRange = parse.GetValue(drivers) is { } d ? ParseRange(d, "--drivers") : null;
+                    request = request with
+                    {
+                        Versions = parse.GetValue(versions) is { } range ? ParseRange(range, "--versions") : null,
+                        Devices = Devices(parse.GetValue(devices) ?? [], driverRange),
+                        Drivers = driverRange,
+                        Expires = CliParsing.Date(parse.GetValue(expires), "--expires", endOfDay: true),
+                    };
+                }
+
+                var json = parse.GetValue(jsonOption);
+                if (!json)
+                {
+                    console.Console.MarkupLineInterpolated($"Running the backend conformance suite {ConformanceSuite.Version} on {backend.Metadata.Name}…");
+                }
+
+                var result = await CertificationWorkflow.CertifyAsync(request, json ? null : Progress(console), cancellationToken).ConfigureAwait(false);
+                var (report, reportPath, recordPath) = result;
                 if (!report.AllPassed)
                 {
                     var failures = report.Tests.Where(t => t.Outcome == ConformanceOutcome.Failed).Select(t => $"{t.Name}: {t.Message}");
                     throw new CliException($"{manifest.Id} {manifest.Version} failed the conformance suite {report.SuiteVersion} ({report.Failed} of {report.Tests.Count} tests); report: {reportPath}{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failures)}");
                 }
 
-                string? recordPath = null;
-                if (signingKey is not null)
-                {
-                    var claims = new CertificationClaims
-                    {
-                        Certifier = parse.GetValue(certifier) ?? signingKey.Name,
-                        PluginId = manifest.Id,
-                        Versions = parse.GetValue(versions) is { } range ? ParseRange(range, "--versions") : VersionRange.Parse($"[{manifest.Version}]"),
-                        Devices = Devices(parse.GetValue(devices) ?? [], parse.GetValue(drivers) is { } d ? ParseRange(d, "--drivers") : null, hardware),
-                        SuiteVersion = report.SuiteVersion,
-                        Expires = CliParsing.Date(parse.GetValue(expires), "--expires", endOfDay: true) ?? DateTimeOffset.UtcNow.AddYears(1),
-                    };
-                    var envelope = CertificationIssuer.Issue(signingKey, claims, reportJson);
-                    recordPath = Path.Combine(outputDirectory, $"{manifest.Id}.{manifest.Version}.{claims.Certifier}.certification.json");
-                    AtomicFile.WriteAllBytes(recordPath, envelope.ToJson());
-                }
-
-                if (parse.GetValue(json))
+                if (json)
                 {
                     JsonOutput.Write(console.Out, new { plugin = manifest.Id, version = manifest.Version.ToString(), report = reportPath, reportSha256 = report.Sha256, report.Passed, report.Failed, report.Skipped, record = recordPath });
                 }
@@ -133,76 +140,33 @@ internal static class CertifyCommand
         return command;
     }
 
-    private static string PreparePlugin(FileSystemInfo input, string scratch, TrustPolicy policy, HardwareProfile hardware, bool allowUnsigned, CancellationToken cancellationToken)
+    private static Progress<ConformanceTestResult> Progress(CliConsole console) => new(r =>
     {
-        if (input is DirectoryInfo directory)
+        var outcome = r.Outcome switch
         {
-            return directory.Exists ? directory.FullName : throw new CliException($"{directory.FullName}: folder not found.");
-        }
+            ConformanceOutcome.Passed => "[green]passed[/]",
+            ConformanceOutcome.Failed => "[red]failed[/]",
+            _ => "[grey]skipped[/]",
+        };
+        var message = r.Message is null || r.Outcome == ConformanceOutcome.Passed ? string.Empty : ": " + r.Message;
+        console.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {outcome} {Markup.Escape(r.Name)} ({r.Duration.TotalMilliseconds:0} ms){Markup.Escape(message)}"));
+    });
 
-        if (!input.Exists)
-        {
-            throw new CliException($"{input.FullName}: package not found.");
-        }
-
-        using var reader = PluginPackageReader.Open(input.FullName);
-        reader.Verify(policy, allowUnsigned, hashFiles: false, cancellationToken).EnsureAccepted();
-        var fit = CompatibilityChecker.Check(reader.Manifest, hardware).Decisions.FirstOrDefault(d => d.Fits)
-            ?? throw new CliException($"{reader.Manifest.Id} {reader.Manifest.Version} has no build that fits this machine.");
-        var variant = reader.Manifest.Variants.FirstOrDefault(v => v.Name == fit.Build)?.Name;
-        var target = Path.Combine(scratch, "plugins", reader.Manifest.Id);
-        SafePackageExtractor.Extract(reader, target, variant, cancellationToken);
-        return target;
-    }
-
-    private static async Task<ConformanceReport> RunAsync(CliConsole console, bool json, IInferenceBackend backend, ModelLoadRequest request, ConformanceRunOptions options, CancellationToken cancellationToken)
+    private static List<CertificationDevice>? Devices(string[] specs, VersionRange? drivers) => specs.Length == 0 ? null : [.. specs.Select(spec =>
     {
-        if (json)
+        var parts = spec.Split('=', 2);
+        if (parts[0].Length == 0)
         {
-            return await ConformanceRunner.RunBackendAsync(backend, request, options, null, cancellationToken).ConfigureAwait(false);
+            throw new CliException($"--device '{spec}': expected vendor or vendor=pciid[,pciid], such as nvidia=10de:2335.");
         }
 
-        var progress = new Progress<ConformanceTestResult>(r =>
+        return new CertificationDevice
         {
-            var outcome = r.Outcome switch
-            {
-                ConformanceOutcome.Passed => "[green]passed[/]",
-                ConformanceOutcome.Failed => "[red]failed[/]",
-                _ => "[grey]skipped[/]",
-            };
-            var message = r.Message is null || r.Outcome == ConformanceOutcome.Passed ? string.Empty : ": " + r.Message;
-            console.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"  {outcome} {Markup.Escape(r.Name)} ({r.Duration.TotalMilliseconds:0} ms){Markup.Escape(message)}"));
-        });
-        console.Console.MarkupLineInterpolated($"Running the backend conformance suite {ConformanceSuite.Version} on {backend.Metadata.Name}…");
-        return await ConformanceRunner.RunBackendAsync(backend, request, options, progress, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static List<CertificationDevice> Devices(string[] specs, VersionRange? drivers, HardwareProfile hardware)
-    {
-        if (specs.Length == 0)
-        {
-            var accelerators = hardware.Accelerators
-                .Select(a => new CertificationDevice { Vendor = a.Vendor, PciIds = a.PciId is { } id ? [id] : [], Drivers = drivers, Name = a.Name })
-                .ToList();
-            return accelerators.Count > 0 ? accelerators : [new CertificationDevice { Vendor = CertificationDevice.CpuVendor, Drivers = drivers, Name = hardware.Cpu.ModelName }];
-        }
-
-        return [.. specs.Select(spec =>
-        {
-            var parts = spec.Split('=', 2);
-            if (parts[0].Length == 0)
-            {
-                throw new CliException($"--device '{spec}': expected vendor or vendor=pciid[,pciid], such as nvidia=10de:2335.");
-            }
-
-            return new CertificationDevice
-            {
-                Vendor = parts[0].ToLowerInvariant(),
-                PciIds = parts.Length > 1 ? parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
-                Drivers = drivers,
-            };
-        })];
-    }
+            Vendor = parts[0].ToLowerInvariant(),
+            PciIds = parts.Length > 1 ? parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [],
+            Drivers = drivers,
+        };
+    })];
 
     private static VersionRange ParseRange(string text, string option)
     {

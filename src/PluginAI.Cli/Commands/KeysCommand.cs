@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PluginAI.Host;
 using PluginAI.Trust;
 using Spectre.Console;
 
@@ -18,25 +17,6 @@ internal static class KeysCommand
         return command;
     }
 
-    /// <summary>Finds a private key by file path or by name in the home's keys folder.</summary>
-    public static SigningKey LoadPrivateKey(PluginAIPaths paths, string nameOrPath)
-    {
-        var path = File.Exists(nameOrPath) ? nameOrPath : Path.Combine(paths.Keys, nameOrPath + ".key.json");
-        if (!File.Exists(path))
-        {
-            throw new CliException($"No key '{nameOrPath}': expected a key file or a key created with 'pluginai keys new {nameOrPath}' in {paths.Keys}.");
-        }
-
-        var key = SigningKey.Load(path);
-        if (!key.HasPrivateKey)
-        {
-            key.Dispose();
-            throw new CliException($"{path} is a public key; signing needs the private key file (*.key.json).");
-        }
-
-        return key;
-    }
-
     private static Command CreateNew(CliConsole console)
     {
         var name = new Argument<string>("name") { Description = "The key's name, such as acme-publisher." };
@@ -46,17 +26,11 @@ internal static class KeysCommand
         command.SetAction(parse =>
         {
             var paths = Paths(parse);
+            var store = new KeyStore(paths);
             var keyName = parse.GetValue(name)!;
-            var privatePath = Path.Combine(paths.Keys, keyName + ".key.json");
-            var publicPath = Path.Combine(paths.Keys, keyName + ".pub.json");
-            if (File.Exists(privatePath))
-            {
-                throw new CliException($"A key named '{keyName}' already exists: {privatePath}. Choose another name; keys are never overwritten.");
-            }
-
-            using var key = SigningKey.Create(keyName);
-            key.Save(privatePath);
-            key.SavePublic(publicPath);
+            using var key = store.Create(keyName);
+            var privatePath = store.PrivateKeyPath(keyName);
+            var publicPath = store.PublicKeyPath(keyName);
             string? roles = null;
             if (parse.GetValue(trust) is { } roleText)
             {
@@ -94,20 +68,7 @@ internal static class KeysCommand
         {
             var paths = Paths(parse);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
-            var own = Directory.Exists(paths.Keys)
-                ? Directory.EnumerateFiles(paths.Keys, "*.key.json").Order(StringComparer.Ordinal).Select(f =>
-                {
-                    try
-                    {
-                        using var key = SigningKey.Load(f);
-                        return new OwnKey(key.Name, key.KeyId, f, null);
-                    }
-                    catch (TrustException ex)
-                    {
-                        return new OwnKey(Path.GetFileName(f), null, f, ex.Message);
-                    }
-                }).ToList()
-                : [];
+            var own = new KeyStore(paths).List();
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, new
@@ -221,6 +182,4 @@ internal static class KeysCommand
     }
 
     private static PluginAIPaths Paths(ParseResult parse) => new(parse.GetValue(PluginAICommand.HomeOption));
-
-    private sealed record OwnKey(string Name, string? KeyId, string File, string? Problem);
 }

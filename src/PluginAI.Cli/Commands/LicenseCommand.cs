@@ -162,7 +162,7 @@ internal static class LicenseCommand
         command.SetAction(parse =>
         {
             var paths = Paths(parse);
-            using var signingKey = KeysCommand.LoadPrivateKey(paths, parse.GetValue(key)!);
+            using var signingKey = new KeyStore(paths).LoadPrivateKey(parse.GetValue(key)!);
             var now = CliParsing.Date(parse.GetValue(issued), "--issued", endOfDay: false) ?? DateTimeOffset.UtcNow;
             var expiry = CliParsing.Date(parse.GetValue(expires), "--expires", endOfDay: true);
             if (expiry is null && parse.GetValue(days) is { } dayCount)

@@ -4,6 +4,7 @@ using PluginAI.Contributors;
 using PluginAI.Host;
 using PluginAI.Manifest;
 using PluginAI.Registry;
+using PluginAI.Trust;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -30,7 +31,7 @@ internal static class PackCommand
             var target = parse.GetValue(input)!;
             var outputDirectory = parse.GetValue(output)?.FullName ?? Directory.GetCurrentDirectory();
             Directory.CreateDirectory(outputDirectory);
-            using var signingKey = parse.GetValue(key) is { } keyName ? KeysCommand.LoadPrivateKey(paths, keyName) : null;
+            using var signingKey = parse.GetValue(key) is { } keyName ? new KeyStore(paths).LoadPrivateKey(keyName) : null;
 
             string packagePath;
             PluginManifest manifest;
@@ -53,25 +54,12 @@ internal static class PackCommand
                     throw new CliException($"{folder}: expected a built plugin folder with {PluginManifest.FileName}, or a plugin project (.csproj).");
                 }
 
-                string? staged = null;
-                try
-                {
-                    if (parse.GetValue(contributors) is { } repository)
-                    {
-                        staged = await StageWithContributorsAsync(folder, repository.FullName, parse.GetValue(weights), parse.GetValue(issues)?.FullName, console, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    var result = await PluginPackageBuilder.BuildAsync(staged ?? folder, outputDirectory, signingKey, cancellationToken).ConfigureAwait(false);
-                    packagePath = result.PackagePath;
-                    manifest = result.Manifest;
-                }
-                finally
-                {
-                    if (staged is not null)
-                    {
-                        Directory.Delete(staged, recursive: true);
-                    }
-                }
+                var section = parse.GetValue(contributors) is { } repository
+                    ? await AnalyseContributorsAsync(repository.FullName, parse.GetValue(weights), parse.GetValue(issues)?.FullName, console, cancellationToken).ConfigureAwait(false)
+                    : null;
+                var result = await PluginPackageBuilder.BuildAsync(folder, outputDirectory, signingKey, section, cancellationToken).ConfigureAwait(false);
+                packagePath = result.PackagePath;
+                manifest = result.Manifest;
             }
 
             if (parse.GetValue(json))
@@ -108,7 +96,7 @@ internal static class PackCommand
                 throw new CliException($"{path}: package not found.");
             }
 
-            using var signingKey = KeysCommand.LoadPrivateKey(paths, parse.GetValue(key)!);
+            using var signingKey = new KeyStore(paths).LoadPrivateKey(parse.GetValue(key)!);
             PluginPackageSigner.Sign(path, signingKey, cancellationToken);
             if (parse.GetValue(json))
             {
@@ -190,7 +178,7 @@ internal static class PackCommand
             : throw new CliException($"'dotnet pack {project}' wrote {written.Count} packages to {outputDirectory}; expected one.");
     }
 
-    private static async Task<string> StageWithContributorsAsync(string folder, string repository, string? weightsText, string? issuesFile, CliConsole console, CancellationToken cancellationToken)
+    private static async Task<ContributorsSection> AnalyseContributorsAsync(string repository, string? weightsText, string? issuesFile, CliConsole console, CancellationToken cancellationToken)
     {
         var weights = weightsText is null ? ContributionWeights.Default : ContributionWeights.Parse(weightsText);
         var analysis = await ContributorAnalysis.RunAsync(repository, weights, new ContributorStatisticsOptions(), issuesFile, cancellationToken).ConfigureAwait(false);
@@ -199,24 +187,6 @@ internal static class PackCommand
             console.Error.WriteLine($"warning: '{repository}' is a shallow clone, so the recorded contributor statistics are partial; run 'git fetch --unshallow' first");
         }
 
-        var section = analysis.ToManifestSection();
-
-        var staged = Path.Combine(Path.GetTempPath(), "pluginai-pack", Guid.NewGuid().ToString("N"));
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(staged, Path.GetRelativePath(folder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-
-        var manifestPath = Path.Combine(staged, PluginManifest.FileName);
-        var read = await ManifestReader.ReadFileAsync(manifestPath, cancellationToken).ConfigureAwait(false);
-        if (!read.IsValid)
-        {
-            throw new CliException($"{Path.Combine(folder, PluginManifest.FileName)}: {read.Errors[0]}");
-        }
-
-        await ManifestWriter.WriteFileAsync(read.Manifest with { Contributors = section }, manifestPath, cancellationToken).ConfigureAwait(false);
-        return staged;
+        return analysis.ToManifestSection();
     }
 }

@@ -48,7 +48,7 @@ internal static class RegistryCommand
             var verbose = parse.GetValue(PluginAICommand.VerboseOption);
             using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true));
             await using var server = await RegistryServer.StartAsync(options, loggerFactory, cancellationToken).ConfigureAwait(false);
-            var publicKeyFile = Path.Combine(paths.Keys, signingKey.Name + ".pub.json");
+            var publicKeyFile = new KeyStore(paths).PublicKeyPath(signingKey.Name);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, new { serviceIndex = server.ServiceIndexUri, addresses = server.Addresses, root = folder, indexKeyId = signingKey.KeyId, indexPublicKey = publicKeyFile, pushEnabled = keys.Count > 0 });
@@ -83,24 +83,15 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static SigningKey LoadOrCreateRegistryKey(Host.PluginAIPaths paths, string? nameOrPath, out bool created)
+    private static SigningKey LoadOrCreateRegistryKey(PluginAIPaths paths, string? nameOrPath, out bool created)
     {
-        created = false;
+        var store = new KeyStore(paths);
         if (nameOrPath is not null)
         {
-            return KeysCommand.LoadPrivateKey(paths, nameOrPath);
+            created = false;
+            return store.LoadPrivateKey(nameOrPath);
         }
 
-        var privatePath = Path.Combine(paths.Keys, "registry.key.json");
-        if (File.Exists(privatePath))
-        {
-            return SigningKey.Load(privatePath);
-        }
-
-        var key = SigningKey.Create("registry");
-        key.Save(privatePath);
-        key.SavePublic(Path.Combine(paths.Keys, "registry.pub.json"));
-        created = true;
-        return key;
+        return store.LoadOrCreate("registry", out created);
     }
 }

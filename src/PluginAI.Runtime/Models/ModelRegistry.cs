@@ -1,6 +1,7 @@
 using PluginAI.Host;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PluginAI.Trust;
 
 namespace PluginAI.Runtime.Models;
 

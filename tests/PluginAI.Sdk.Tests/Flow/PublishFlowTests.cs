@@ -59,10 +59,10 @@ public sealed class PublishFlowTests : IDisposable
         var solution = Path.Combine(_root, "pluginai-packages.slnx");
         File.WriteAllText(solution, new XElement(
             "Solution",
-            ((string[])["PluginAI.Abstractions", "PluginAI.Testing", "PluginAI.Sdk"])
+            ((string[])["PluginAI.Abstractions", "PluginAI.Conformance", "PluginAI.Testing", "PluginAI.Sdk"])
                 .Select(p => new XElement("Project", new XAttribute("Path", Path.Combine(_hive.RepositoryRoot, "sdk", p, p + ".csproj"))))).ToString());
         await DotnetAsync(_root, "pack", solution, "-c", "Release", $"-p:PackageOutputPath={feed}");
-        foreach (var package in (string[])["PluginAI.Abstractions", "PluginAI.Testing", "PluginAI.Sdk"])
+        foreach (var package in (string[])["PluginAI.Abstractions", "PluginAI.Conformance", "PluginAI.Testing", "PluginAI.Sdk"])
         {
             Assert.True(Directory.GetFiles(feed, package + ".*.nupkg").Length == 1, $"{feed} should hold one {package} package: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}");
         }
