@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using PluginAI.Hardware;
 using PluginAI.Host;
 using PluginAI.Host.Hardware;
+using PluginAI.Trust;
 
 namespace PluginAI.Runtime;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PluginAI.Hardware;
-using PluginAI.Host.Compatibility;
+using PluginAI.Manifest.Compatibility;
 using PluginAI.Licensing;
 using PluginAI.Manifest;
 using PluginAI.Trust;
