@@ -21,7 +21,7 @@ public sealed class ContentPushValidator(TrustPolicy policy, bool requireTrusted
         {
             using var reader = PluginPackageReader.Open(package.FilePath);
             reader.EnsureNoExtraEntries();
-            var result = reader.Verify(policy, allowUnsigned: !requireTrustedSignature, cancellationToken);
+            var result = reader.Verify(policy, allowUnsigned: !requireTrustedSignature, cancellationToken: cancellationToken);
             return ValueTask.FromResult(result.IsAccepted
                 ? PushValidationResult.Success
                 : PushValidationResult.Refuse(string.Join("; ", result.Problems.Where(p => !p.Allowed))));

@@ -15,17 +15,7 @@ namespace PluginAI.Registry;
 /// </summary>
 public static class PluginPackageBuilder
 {
-    /// <summary>Packs a plugin folder.</summary>
-    /// <param name="pluginDirectory">The built plugin folder; every file in it is packed except its own <c>pluginai.json</c> and <c>pluginai.sig</c>.</param>
-    /// <param name="outputPath">The <c>.nupkg</c> to write, or a folder to write <c>&lt;id&gt;.&lt;version&gt;.nupkg</c> into.</param>
-    /// <param name="signingKey">The publisher key to sign the manifest with, or <see langword="null"/> for an unsigned package.</param>
-    /// <param name="cancellationToken">A token to cancel packing.</param>
-    /// <returns>The package written.</returns>
-    /// <exception cref="RegistryException">The folder has no valid manifest, or the manifest cannot be expressed as a nuspec.</exception>
-    public static Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey = null, CancellationToken cancellationToken = default) =>
-        BuildAsync(pluginDirectory, outputPath, signingKey, contributors: null, cancellationToken);
-
-    /// <summary>Packs a plugin folder, recording contributor statistics in the packed manifest.</summary>
+    /// <summary>Packs a plugin folder into a registry-ready package, optionally recording contributor statistics in the packed manifest.</summary>
     /// <param name="pluginDirectory">The built plugin folder; every file in it is packed except its own <c>pluginai.json</c> and <c>pluginai.sig</c>.</param>
     /// <param name="outputPath">The <c>.nupkg</c> to write, or a folder to write <c>&lt;id&gt;.&lt;version&gt;.nupkg</c> into.</param>
     /// <param name="signingKey">The publisher key to sign the manifest with, or <see langword="null"/> for an unsigned package.</param>
@@ -36,7 +26,7 @@ public static class PluginPackageBuilder
     /// <param name="cancellationToken">A token to cancel packing.</param>
     /// <returns>The package written.</returns>
     /// <exception cref="RegistryException">The folder has no valid manifest, or the manifest cannot be expressed as a nuspec.</exception>
-    public static async Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey, ContributorsSection? contributors, CancellationToken cancellationToken = default)
+    public static async Task<PluginPackageBuildResult> BuildAsync(string pluginDirectory, string outputPath, SigningKey? signingKey = null, ContributorsSection? contributors = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginDirectory);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);

@@ -226,15 +226,6 @@ public sealed class PluginPackageReader : IDisposable
         return PluginContentSource.FromEntries(System.IO.Path.GetFileName(PackagePath), ManifestBytes, signature, entries);
     }
 
-    /// <summary>Verifies the publisher signature and every file's size and SHA-256 through <see cref="PluginContentVerifier"/>, and refuses extra entries at the package root.</summary>
-    /// <param name="policy">The trust policy.</param>
-    /// <param name="allowUnsigned">Whether unsigned or untrusted packages are let through (<c>--allow-unsigned</c>).</param>
-    /// <param name="cancellationToken">A token to cancel hashing.</param>
-    /// <returns>The verifier's result.</returns>
-    /// <exception cref="PackageContentException">The package has extra entries at its root.</exception>
-    public ContentVerificationResult Verify(TrustPolicy policy, bool allowUnsigned = false, CancellationToken cancellationToken = default) =>
-        Verify(policy, allowUnsigned, hashFiles: true, cancellationToken);
-
     /// <summary>Verifies the publisher signature and, when asked, every file's size and SHA-256, and refuses extra entries at the package root.</summary>
     /// <param name="policy">The trust policy.</param>
     /// <param name="allowUnsigned">Whether unsigned or untrusted packages are let through (<c>--allow-unsigned</c>).</param>
@@ -242,7 +233,7 @@ public sealed class PluginPackageReader : IDisposable
     /// <param name="cancellationToken">A token to cancel hashing.</param>
     /// <returns>The verifier's result.</returns>
     /// <exception cref="PackageContentException">The package has extra entries at its root.</exception>
-    public ContentVerificationResult Verify(TrustPolicy policy, bool allowUnsigned, bool hashFiles, CancellationToken cancellationToken = default)
+    public ContentVerificationResult Verify(TrustPolicy policy, bool allowUnsigned = false, bool hashFiles = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         EnsureNoExtraEntries();

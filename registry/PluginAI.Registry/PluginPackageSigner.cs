@@ -29,7 +29,7 @@ public static class PluginPackageSigner
             }
 
             // Check the content against the manifest with an unsigned-tolerant policy: only the hashes matter here.
-            var result = reader.Verify(new TrustPolicy(), allowUnsigned: true, cancellationToken);
+            var result = reader.Verify(new TrustPolicy(), allowUnsigned: true, cancellationToken: cancellationToken);
             var mismatches = result.Problems.Where(p => !p.Allowed).ToList();
             if (mismatches.Count > 0)
             {

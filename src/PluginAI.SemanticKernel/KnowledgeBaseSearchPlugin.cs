@@ -27,7 +27,7 @@ public sealed class KnowledgeBaseSearchPlugin(KnowledgeBaseSession session)
         [Description("How many passages to return.")] int top = 5,
         CancellationToken cancellationToken = default)
     {
-        var passages = await SearchService.SearchAsync(session, new SearchRequest { Query = query, Top = top, Mode = SearchMode.Hybrid }, cancellationToken).ConfigureAwait(false);
+        var passages = await SearchService.SearchSessionAsync(session, new SearchRequest { Query = query, Top = top, Mode = SearchMode.Hybrid }, cancellationToken).ConfigureAwait(false);
         if (passages.Count == 0)
         {
             return "No passage in the documents matches.";

@@ -262,7 +262,7 @@ public sealed class PluginHostTests : IDisposable
         var context = new PostprocessorContext();
         var chain = new PostprocessorChain(host.GetPostprocessors());
         var findings = new List<PostprocessorFinding>();
-        var output = await Collect(chain.ProcessAsync(Stream("Mail alice@", "example.com or call +49 30 1234", "5678 now."), context, findings));
+        var output = await Collect(chain.ProcessWithFindingsAsync(Stream("Mail alice@", "example.com or call +49 30 1234", "5678 now."), context, findings));
         Assert.Equal("Mail [EMAIL] or call [PHONE] now.", output);
         Assert.Equal(["pii.email", "pii.phone"], findings.Select(f => f.Code));
     }

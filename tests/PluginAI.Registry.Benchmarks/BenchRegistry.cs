@@ -169,7 +169,7 @@ public sealed class BenchRegistry
             var lowerId = Id(i).ToLowerInvariant();
             var target = Path.Combine(packages, lowerId, version);
             Directory.CreateDirectory(target);
-            var built = await PluginPackageBuilder.BuildAsync(folder, Path.Combine(target, $"{lowerId}.{version}.nupkg"), publisher, ct).ConfigureAwait(false);
+            var built = await PluginPackageBuilder.BuildAsync(folder, Path.Combine(target, $"{lowerId}.{version}.nupkg"), publisher, cancellationToken: ct).ConfigureAwait(false);
             var length = new FileInfo(built.PackagePath).Length;
             Interlocked.Add(ref bytes, length);
             lock (gate)

@@ -139,15 +139,17 @@ public sealed class HnswPersistenceTests : IDisposable
 
     private async Task AssertSearchAgreesWithExactAsync(Sqlite.Internal.SqliteKnowledgeBase kb)
     {
+        // 50 queries: recall over 500 results varies little from one graph build to the next, so a graph that is
+        // really worse fails while a good one built in another order does not.
         var hits = 0;
-        for (var q = 0; q < 20; q++)
+        for (var q = 0; q < 50; q++)
         {
             var query = _space.Next();
             var exact = kb.ExactSearch(query, 10).Select(h => h.Id).ToHashSet();
             hits += kb.VectorSearch(query, 10).Count(h => exact.Contains(h.Id));
         }
 
-        Assert.True(hits >= 190, $"recall@10 = {hits / 200.0:F3}");
+        Assert.True(hits >= 475, $"recall@10 = {hits / 500.0:F3}");
         Assert.Equal(1500, (await kb.GetStatisticsAsync()).Chunks);
     }
 }

@@ -48,7 +48,7 @@ internal sealed class KnowledgeHost : IAsyncDisposable
     }
 
     public static Task<IReadOnlyList<RetrievedPassage>> SearchAsync(KnowledgeBaseSession session, string query, int top = 5, SearchMode mode = SearchMode.Hybrid, string? pathGlob = null, IReadOnlyList<string>? mediaTypes = null) =>
-        SearchService.SearchAsync(session, new SearchRequest { Query = query, Top = top, Mode = mode, PathGlob = pathGlob, MediaTypes = mediaTypes ?? [] });
+        SearchService.SearchSessionAsync(session, new SearchRequest { Query = query, Top = top, Mode = mode, PathGlob = pathGlob, MediaTypes = mediaTypes ?? [] });
 
     public Task<IngestionReport> IngestAsync(IngestionOptions options) => Services.GetRequiredService<IngestionService>().IngestFolderAsync(options);
 

@@ -60,7 +60,7 @@ internal static class AskCommand
                     ChatOptions = new ChatOptions { MaxOutputTokens = parse.GetValue(maxTokens), Temperature = parse.GetValue(temperature), Seed = parse.GetValue(seed) },
                     Plan = plan.Read(parse),
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             var text = new StringBuilder();
             await foreach (var update in answer.Updates.ConfigureAwait(false))
             {

@@ -7,4 +7,4 @@ namespace PluginAI.Host.Hardware;
 /// <summary>JSON serialization of hardware profiles, in camelCase with enums as strings.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, UseStringEnumConverter = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(HardwareProfile))]
-public sealed partial class HardwareJsonContext : JsonSerializerContext;
+internal sealed partial class HardwareJsonContext : JsonSerializerContext;

@@ -33,7 +33,7 @@ public sealed class ChatSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(messages);
         var context = new PostprocessorContext { Messages = messages };
         var findings = new List<PostprocessorFinding>();
-        var updates = _chain.ProcessAsync(Lease.Model.ChatClient!.GetStreamingResponseAsync(messages, options, cancellationToken), context, findings, cancellationToken);
+        var updates = _chain.ProcessWithFindingsAsync(Lease.Model.ChatClient!.GetStreamingResponseAsync(messages, options, cancellationToken), context, findings, cancellationToken);
         return new ChatTurn(updates, findings);
     }
 

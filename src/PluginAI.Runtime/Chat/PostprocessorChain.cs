@@ -46,7 +46,7 @@ public sealed class PostprocessorChain
     /// <param name="findings">Receives the findings as the stream is read.</param>
     /// <param name="cancellationToken">A token to cancel the stream.</param>
     /// <returns>The final updates, without findings; an update that carried only findings is left out.</returns>
-    public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, ICollection<PostprocessorFinding> findings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ChatResponseUpdate> ProcessWithFindingsAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, ICollection<PostprocessorFinding> findings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(findings);
         await foreach (var update in ProcessAsync(updates, context, cancellationToken).ConfigureAwait(false))

@@ -35,18 +35,12 @@ public sealed class AskService
     }
 
     /// <summary>Answers a question from a knowledge base.</summary>
-    /// <param name="request">The question and how to answer it.</param>
+    /// <param name="request">The question and how to answer it; <see cref="AskRequest.Model"/> is ignored when a client is given.</param>
+    /// <param name="chatClient">A client of the caller's that writes the answer instead of a pooled model, or <see langword="null"/> to apply the default-model rule.</param>
     /// <param name="cancellationToken">A token to cancel the answer, streaming included.</param>
     /// <returns>The answer, ready to stream; dispose it when done.</returns>
     /// <exception cref="PluginException">The knowledge base does not exist, the template cannot be read, or the model cannot be loaded.</exception>
-    public Task<Answer> AskAsync(AskRequest request, CancellationToken cancellationToken = default) => AskAsync(request, null, cancellationToken);
-
-    /// <summary>Answers a question from a knowledge base with a chat client of the caller's instead of a pooled model.</summary>
-    /// <param name="request">The question and how to answer it; <see cref="AskRequest.Model"/> is ignored when a client is given.</param>
-    /// <param name="chatClient">The client that writes the answer, or <see langword="null"/> to apply the default-model rule.</param>
-    /// <param name="cancellationToken">A token to cancel the answer, streaming included.</param>
-    /// <returns>The answer, ready to stream; dispose it when done.</returns>
-    public async Task<Answer> AskAsync(AskRequest request, IChatClient? chatClient, CancellationToken cancellationToken = default)
+    public async Task<Answer> AskAsync(AskRequest request, IChatClient? chatClient = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Question);
@@ -72,7 +66,7 @@ public sealed class AskService
             var prompt = new PromptContext { Question = request.Question, Stage = PromptStage.BeforeRetrieval, AdditionalProperties = settings };
             prompt = await RunPromptAsync(preprocessors, prompt, cancellationToken).ConfigureAwait(false);
             var search = new SearchRequest { Query = prompt.SearchText ?? prompt.Question, Top = request.Top, Mode = request.Mode, PathGlob = request.PathGlob };
-            var passages = await SearchService.SearchAsync(session, search, cancellationToken).ConfigureAwait(false);
+            var passages = await SearchService.SearchSessionAsync(session, search, cancellationToken).ConfigureAwait(false);
             prompt = await RunPromptAsync(preprocessors, prompt with { Stage = PromptStage.AfterRetrieval, Passages = passages }, cancellationToken).ConfigureAwait(false);
             var messages = prompt.Messages.Count > 0 ? prompt.Messages : [new ChatMessage(ChatRole.User, DefaultPrompt(prompt.Question, passages))];
             var context = new PostprocessorContext { Messages = messages, Sources = passages };
@@ -83,7 +77,7 @@ public sealed class AskService
                 ? client.GetStreamingResponseAsync(messages, request.ChatOptions, cancellationToken)
                 : Extract(passages, cancellationToken);
             var findings = new List<PostprocessorFinding>();
-            return new Answer(session, model, modelId, passages, chain.ProcessAsync(source, context, findings, cancellationToken), context, findings);
+            return new Answer(session, model, modelId, passages, chain.ProcessWithFindingsAsync(source, context, findings, cancellationToken), context, findings);
         }
         catch
         {

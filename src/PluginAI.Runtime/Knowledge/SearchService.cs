@@ -15,7 +15,7 @@ public sealed class SearchService(KnowledgeBaseService knowledgeBases)
     {
         ArgumentNullException.ThrowIfNull(request);
         await using var session = await knowledgeBases.OpenAsync(request.KnowledgeBase, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await SearchAsync(session, request, cancellationToken).ConfigureAwait(false);
+        return await SearchSessionAsync(session, request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Searches a knowledge base that is already open.</summary>
@@ -23,7 +23,7 @@ public sealed class SearchService(KnowledgeBaseService knowledgeBases)
     /// <param name="request">The query and filters.</param>
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>The passages, best first.</returns>
-    public static async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(KnowledgeBaseSession session, SearchRequest request, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<RetrievedPassage>> SearchSessionAsync(KnowledgeBaseSession session, SearchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
