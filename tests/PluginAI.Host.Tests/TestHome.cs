@@ -1,5 +1,6 @@
 using PluginAI.Hardware;
 using PluginAI.Host.Hardware;
+using PluginAI.TestSupport;
 
 namespace PluginAI.Host.Tests;
 
@@ -51,29 +52,9 @@ internal sealed class TestHome : IDisposable
 
     public PluginHostOptions Options() => new() { HomeDirectory = Root, IncludeBundledPlugins = false, AllowUnsigned = true };
 
-    public static HardwareProfile CpuOnly(long ramGb = 16, params string[] isas) => new()
-    {
-        OperatingSystem = "linux",
-        Architecture = "x64",
-        RuntimeIdentifier = "linux-x64",
-        Cpu = new CpuInfo { ModelName = "Test CPU", PhysicalCores = 4, LogicalCores = 8, InstructionSets = isas.Length > 0 ? isas : ["avx", "avx2", "fma"] },
-        Memory = new MemoryInfo { TotalBytes = ramGb << 30, AvailableBytes = ramGb << 29 },
-    };
+    public static HardwareProfile CpuOnly(long ramGb = 16, params string[] isas) => TestHardware.CpuOnly(ramGb, isas);
 
-    public static HardwareProfile WithNvidiaGpu(long vramGb = 8, string cuda = "12.4") => CpuOnly() with
-    {
-        Accelerators =
-        [
-            new AcceleratorInfo
-            {
-                Type = AcceleratorType.Gpu,
-                Vendor = "nvidia",
-                Name = "NVIDIA GeForce RTX 4060",
-                MemoryBytes = vramGb << 30,
-                Apis = [new AcceleratorApiSupport("cuda", cuda), new AcceleratorApiSupport("vulkan")],
-            },
-        ],
-    };
+    public static HardwareProfile WithNvidiaGpu(long vramGb = 8, string cuda = "12.4") => TestHardware.WithNvidiaGpu(vramGb, cuda);
 
     public static IHardwareProbe Probe(HardwareProfile profile) => new StaticHardwareProbe(profile);
 

@@ -1,6 +1,7 @@
 using PluginAI.Hardware;
 using PluginAI.Manifest;
 using PluginAI.Manifest.Compatibility;
+using PluginAI.TestSupport;
 
 namespace PluginAI.Manifest.Tests;
 

@@ -46,12 +46,21 @@ public sealed class PostprocessorChain
     /// <param name="findings">Receives the findings as the stream is read.</param>
     /// <param name="cancellationToken">A token to cancel the stream.</param>
     /// <returns>The final updates, without findings; an update that carried only findings is left out.</returns>
-    public async IAsyncEnumerable<ChatResponseUpdate> ProcessWithFindingsAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, ICollection<PostprocessorFinding> findings, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatResponseUpdate> ProcessWithFindingsAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, ICollection<PostprocessorFinding> findings, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(updates);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(findings);
-        await foreach (var update in ProcessAsync(updates, context, cancellationToken).ConfigureAwait(false))
+
+        // Without postprocessors nothing can be found: the model's stream goes out as it is, with no extra step per token.
+        return _postprocessors.Count == 0 ? updates : TakeFindings(ProcessAsync(updates, context, cancellationToken), findings, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> TakeFindings(IAsyncEnumerable<ChatResponseUpdate> updates, ICollection<PostprocessorFinding> findings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (!update.Contents.Any(c => c is PostprocessorFindingContent))
+            if (!HasFindings(update))
             {
                 yield return update;
                 continue;
@@ -68,6 +77,20 @@ public sealed class PostprocessorChain
                 yield return update;
             }
         }
+    }
+
+    private static bool HasFindings(ChatResponseUpdate update)
+    {
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is PostprocessorFindingContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Transforms a complete text through every postprocessor.</summary>

@@ -1,10 +1,11 @@
 using PluginAI.Hardware;
 
-namespace PluginAI.Manifest.Tests;
+namespace PluginAI.TestSupport;
 
-/// <summary>Hardware profiles of machines the checker is asked about.</summary>
-internal static class TestHardware
+/// <summary>Hardware profiles of made-up machines, for tests of compatibility checks, admission and planning.</summary>
+public static class TestHardware
 {
+    /// <summary>A CPU-only Linux x64 machine.</summary>
     public static HardwareProfile CpuOnly(long ramGb = 16, params string[] isas) => new()
     {
         OperatingSystem = "linux",
@@ -14,6 +15,7 @@ internal static class TestHardware
         Memory = new MemoryInfo { TotalBytes = ramGb << 30, AvailableBytes = ramGb << 29 },
     };
 
+    /// <summary>The same machine with an NVIDIA GPU that supports CUDA and Vulkan.</summary>
     public static HardwareProfile WithNvidiaGpu(long vramGb = 8, string cuda = "12.4") => CpuOnly() with
     {
         Accelerators =
