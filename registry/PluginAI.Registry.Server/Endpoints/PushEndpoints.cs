@@ -14,6 +14,7 @@ namespace PluginAI.Registry.Server.Endpoints;
 internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore store, ILogger logger)
 {
     private const int BufferSize = 81920;
+    private const int MaxBoundaryLength = 70;
 
     public void Map(IEndpointRouteBuilder routes, IEndpointFilter writeKey)
     {
@@ -77,8 +78,23 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
                 return (string.Empty, 0, new ErrorResponse(StatusCodes.Status400BadRequest, "the multipart request has no boundary"));
             }
 
+            // RFC 2046 allows 1 to 70 characters; the reader refuses longer ones by throwing.
+            if (boundary.Length > MaxBoundaryLength)
+            {
+                return (string.Empty, 0, new ErrorResponse(StatusCodes.Status400BadRequest, $"the multipart boundary is {boundary.Length} characters long; expected at most {MaxBoundaryLength}"));
+            }
+
             var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
-            var section = await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false);
+            MultipartSection? section;
+            try
+            {
+                section = await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                return (string.Empty, 0, Malformed(ex));
+            }
+
             if (section is null)
             {
                 return (string.Empty, 0, NoPackageFile());
@@ -96,7 +112,7 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
             await using (file.ConfigureAwait(false))
             {
                 int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                while ((read = await ReadBodyAsync(body, buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     size += read;
                     if (size > options.MaxPackageBytes)
@@ -116,6 +132,14 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
         {
             return (string.Empty, size, TooLarge());
         }
+        catch (BadHttpRequestException ex)
+        {
+            return (string.Empty, size, new ErrorResponse(ex.StatusCode, $"the request body could not be read: {ex.Message}"));
+        }
+        catch (MalformedBodyException ex)
+        {
+            return (string.Empty, size, Malformed(ex.InnerException!));
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -125,6 +149,22 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
             ? (string.Empty, 0, NoPackageFile())
             : (Convert.ToHexStringLower(hash.GetHashAndReset()), size, null);
     }
+
+    /// <summary>Reads the request body, telling a malformed or cut-off body apart from a failing disk.</summary>
+    private static async ValueTask<int> ReadBodyAsync(Stream body, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is (IOException or InvalidDataException) and not BadHttpRequestException)
+        {
+            throw new MalformedBodyException(ex);
+        }
+    }
+
+    private static ErrorResponse Malformed(Exception ex) =>
+        new(StatusCodes.Status400BadRequest, $"the multipart body is malformed or cut off: {ex.Message}");
 
     private async Task<IResult> SetListedAsync(string id, string version, bool listed, CancellationToken cancellationToken)
     {
@@ -146,4 +186,7 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
 
     private ErrorResponse TooLarge() =>
         new(StatusCodes.Status413PayloadTooLarge, $"the package is larger than this registry accepts ({options.MaxPackageBytes} bytes)");
+
+    /// <summary>The body could not be read as a multipart form; carries the reader's exception.</summary>
+    private sealed class MalformedBodyException(Exception inner) : Exception(inner.Message, inner);
 }
