@@ -16,8 +16,9 @@ internal static class IngestCommand
         var include = new Option<string[]>("--include") { Description = "Only files matching this glob, such as '**/*.md' (repeatable)." };
         var exclude = new Option<string[]>("--exclude") { Description = "Leave out files matching this glob (repeatable); .pluginaiignore files add more." };
         var maxSize = new Option<int>("--max-file-size") { Description = "Skip files larger than this many MiB.", DefaultValueFactory = _ => 64 };
+        var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links that lead outside the folder (by default they are skipped with the reason)." };
         var json = PluginAICommand.JsonOption();
-        var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, json };
+        var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, followLinks, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = CliServices.Create(parse);
@@ -26,6 +27,7 @@ internal static class IngestCommand
                 Folder = parse.GetValue(folder)!.FullName,
                 KnowledgeBase = parse.GetValue(kb)!,
                 MaxFileBytes = parse.GetValue(maxSize) * 1024L * 1024,
+                FollowLinks = parse.GetValue(followLinks),
             };
             foreach (var glob in parse.GetValue(include) ?? [])
             {

@@ -14,6 +14,7 @@ internal static class FileWalker
         var files = new List<string>();
         var visited = new HashSet<string>(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase);
         var stack = new Stack<(string Directory, List<(string Base, PathGlob Glob)> Ignores)>();
+        var realRoot = Resolve(root);
         stack.Push((root, []));
         while (stack.Count > 0)
         {
@@ -58,6 +59,12 @@ internal static class FileWalker
             {
                 var relative = Path.GetRelativePath(root, entry).Replace('\\', '/');
                 var isDirectory = Directory.Exists(entry);
+                if (!options.FollowLinks && LeavesFolder(entry, isDirectory, realRoot) is { } target)
+                {
+                    skipped.Add(new SkippedFile(entry, $"symbolic link to {target}, outside the ingested folder; links that leave the folder are skipped (--follow-links follows them)"));
+                    continue;
+                }
+
                 var probe = isDirectory ? relative + "/" : relative;
                 if (exclude.Any(g => g.IsMatch(probe) || (isDirectory && g.IsMatch(relative + "/x")))
                     || ignores.Any(i => Matches(i.Glob, Path.GetRelativePath(i.Base, entry), isDirectory)))
@@ -95,6 +102,30 @@ internal static class FileWalker
     {
         relative = relative.Replace('\\', '/');
         return isDirectory ? glob.IsMatch(relative + "/") || glob.IsMatch(relative + "/x") || glob.IsMatch(relative) : glob.IsMatch(relative);
+    }
+
+    /// <summary>Returns where a link leads when that is outside the folder being ingested; <see langword="null"/> for anything else.</summary>
+    private static string? LeavesFolder(string entry, bool isDirectory, string realRoot)
+    {
+        FileSystemInfo info = isDirectory ? new DirectoryInfo(entry) : new FileInfo(entry);
+        if (info.LinkTarget is null || (!isDirectory && !File.Exists(entry)))
+        {
+            return null;
+        }
+
+        string target;
+        try
+        {
+            target = Path.GetFullPath((info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName).TrimEnd(Path.DirectorySeparatorChar);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var inside = string.Equals(target, realRoot, comparison) || target.StartsWith(realRoot + Path.DirectorySeparatorChar, comparison);
+        return inside ? null : target;
     }
 
     private static string Resolve(string directory)

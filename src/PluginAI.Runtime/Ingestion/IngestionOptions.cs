@@ -18,6 +18,13 @@ public sealed class IngestionOptions
     /// <summary>Gets the globs that leave files out, in addition to <see cref="IgnoreFileName"/> files.</summary>
     public IList<string> Exclude { get; } = [];
 
+    /// <summary>
+    /// Gets or sets a value indicating whether symbolic links that lead outside <see cref="Folder"/> are followed. Off by
+    /// default: a link to <c>/etc/passwd</c> or a folder elsewhere is skipped with the reason. Links inside the folder are
+    /// always followed.
+    /// </summary>
+    public bool FollowLinks { get; set; }
+
     /// <summary>Gets or sets the largest file to ingest, in bytes; larger files are skipped with a reason.</summary>
     public long MaxFileBytes { get; set; } = 64L * 1024 * 1024;
 
