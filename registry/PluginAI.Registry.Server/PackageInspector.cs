@@ -11,6 +11,12 @@ internal static class PackageInspector
 {
     public const string SignatureFileName = "pluginai.sig";
 
+    /// <summary>The largest nuspec read; real ones are a few kilobytes.</summary>
+    public const int MaxNuspecBytes = 1024 * 1024;
+
+    /// <summary>The largest manifest read; it lists every file's hash, about 150 bytes a file.</summary>
+    public const int MaxManifestBytes = 16 * 1024 * 1024;
+
     public static PushedPackage Inspect(string path, string sha256, long size)
     {
         var package = new PushedPackage(path, sha256, size);
@@ -38,11 +44,16 @@ internal static class PackageInspector
                     return package;
                 }
 
-                NuspecReader nuspec;
-                using (var stream = nuspecEntries[0].Open())
+                // Every entry is read with a limit checked before and while reading, so that a small package that
+                // inflates to gigabytes costs at most the limit.
+                var nuspecBytes = ReadBounded(nuspecEntries[0], MaxNuspecBytes, out var nuspecProblem);
+                if (nuspecBytes is null)
                 {
-                    nuspec = new NuspecReader(stream);
+                    package.Problem = nuspecProblem;
+                    return package;
                 }
+
+                var nuspec = new NuspecReader(new MemoryStream(nuspecBytes));
 
                 package.Id = nuspec.GetId();
                 package.Version = nuspec.GetVersion();
@@ -56,7 +67,13 @@ internal static class PackageInspector
                 var manifest = zip.GetEntry(PluginManifest.FileName);
                 if (manifest is not null)
                 {
-                    var bytes = ReadAll(manifest);
+                    var bytes = ReadBounded(manifest, MaxManifestBytes, out var manifestProblem);
+                    if (bytes is null)
+                    {
+                        package.Problem = manifestProblem;
+                        return package;
+                    }
+
                     package.ManifestBytes = bytes;
                     package.ManifestResult = ManifestReader.Parse(DecodeUtf8(bytes), PluginManifest.FileName);
                 }
@@ -79,7 +96,7 @@ internal static class PackageInspector
         var entry = entryName.EndsWith(".nuspec", StringComparison.Ordinal)
             ? zip.Entries.FirstOrDefault(e => !e.FullName.Contains('/', StringComparison.Ordinal) && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
             : zip.GetEntry(entryName);
-        return entry is null ? null : ReadAll(entry);
+        return entry is null ? null : ReadBounded(entry, entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase) ? MaxNuspecBytes : MaxManifestBytes, out _);
     }
 
     public static string DecodeUtf8(byte[] bytes)
@@ -93,11 +110,38 @@ internal static class PackageInspector
         return Encoding.UTF8.GetString(span);
     }
 
-    private static byte[] ReadAll(ZipArchiveEntry entry)
+    /// <summary>
+    /// Reads an entry if it is at most <paramref name="limit"/> bytes: the size the archive declares is checked first,
+    /// and the bytes inflated are counted, since the declaration can lie.
+    /// </summary>
+    private static byte[]? ReadBounded(ZipArchiveEntry entry, int limit, out string? problem)
     {
+        problem = $"the file is not a valid .nupkg: {entry.FullName} is larger than the {limit / 1024} KiB this registry reads";
+        if (entry.Length > limit)
+        {
+            return null;
+        }
+
         using var stream = entry.Open();
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var buffer = new byte[(int)Math.Min(entry.Length, limit) + 1];
+        var total = 0;
+        int read;
+        while ((read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        {
+            total += read;
+            if (total == buffer.Length)
+            {
+                if (total > limit)
+                {
+                    return null;
+                }
+
+                // The entry holds more than it declared: read on, up to the limit.
+                Array.Resize(ref buffer, Math.Min(limit + 1, buffer.Length * 2));
+            }
+        }
+
+        problem = null;
+        return buffer.AsSpan(0, total).ToArray();
     }
 }
