@@ -16,7 +16,8 @@ internal static class RegistryCommand
         var command = new Command("registry", "Run a plugin registry.");
         var root = new Option<DirectoryInfo?>("--root") { Description = "The folder of packages and the SQLite index. Default: registry in the home folder." };
         var urls = new Option<string[]>("--urls") { Description = "Addresses to listen on. Default: http://127.0.0.1:5225 (this machine only).", AllowMultipleArgumentsPerToken = true };
-        var apiKeys = new Option<string[]>("--api-key") { Description = $"An API key that may push (repeatable; also ${ApiKeysVariable}, comma-separated). Required to listen beyond this machine." };
+        var apiKeys = new Option<string[]>("--api-key") { Description = $"An API key that may push (repeatable; also ${ApiKeysVariable}, comma-separated, or --api-key-file). Required to listen beyond this machine. A key given here is visible to other users of this machine in the process list: prefer --api-key-file or the variable." };
+        var apiKeyFile = new Option<FileInfo?>("--api-key-file") { Description = "A file of API keys that may push, one a line ('#' starts a comment); keep it readable by you alone." };
         var key = new Option<string?>("--key") { Description = "The key that signs the registry index: a name from 'pluginai keys new' or a *.key.json file. Default: the key named 'registry', created on first use." };
         var name = new Option<string>("--name") { Description = "The registry's name in its signed index.", DefaultValueFactory = _ => "pluginai" };
         var lifetime = new Option<int>("--index-lifetime-days") { Description = "How long a signed index stays valid; clients refuse an expired one.", DefaultValueFactory = _ => 7 };
@@ -24,14 +25,22 @@ internal static class RegistryCommand
         var json = PluginAICommand.JsonOption();
         var serve = new Command("serve", "Serve a NuGet v3 feed of plugin packages (dotnet nuget push, dotnet add package and NuGet clients work) plus PluginAI's signed index, certifications and contributor ledger.")
         {
-            root, urls, apiKeys, key, name, lifetime, requireSigned, json,
+            root, urls, apiKeys, apiKeyFile, key, name, lifetime, requireSigned, json,
         };
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var paths = RegistryFactory.Paths(parse);
             var folder = parse.GetValue(root)?.FullName ?? Path.Combine(paths.Home, "registry");
             Directory.CreateDirectory(folder);
-            var keys = (parse.GetValue(apiKeys) ?? []).Concat((Environment.GetEnvironmentVariable(ApiKeysVariable) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            if (parse.GetValue(lifetime) < 1)
+            {
+                throw new CliException($"--index-lifetime-days is {parse.GetValue(lifetime)}; expected a whole number of days, 1 or more (clients refuse an index once it expires)");
+            }
+
+            var keys = (parse.GetValue(apiKeys) ?? [])
+                .Concat((Environment.GetEnvironmentVariable(ApiKeysVariable) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Concat(parse.GetValue(apiKeyFile) is { } file ? ReadKeyFile(file) : [])
+                .ToList();
             using var signingKey = LoadOrCreateRegistryKey(paths, parse.GetValue(key), out var created);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
             var listen = parse.GetValue(urls) is { Length: > 0 } given ? given : ["http://127.0.0.1:5225"];
@@ -93,5 +102,22 @@ internal static class RegistryCommand
         }
 
         return store.LoadOrCreate("registry", out created);
+    }
+
+    private static IEnumerable<string> ReadKeyFile(FileInfo file)
+    {
+        const long MaxKeyFileBytes = 64 * 1024;
+        if (!file.Exists)
+        {
+            throw new CliException($"{file.FullName}: the API key file does not exist (--api-key-file)");
+        }
+
+        if (file.Length > MaxKeyFileBytes)
+        {
+            throw new CliException($"{file.FullName}: the API key file is {file.Length} bytes; expected at most {MaxKeyFileBytes} (one key a line)");
+        }
+
+        var keys = File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        return keys.Count > 0 ? keys : throw new CliException($"{file.FullName}: the API key file holds no key; expected one key a line");
     }
 }
