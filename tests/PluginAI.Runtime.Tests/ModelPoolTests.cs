@@ -157,6 +157,18 @@ public sealed class ModelPoolTests
     }
 
     [Fact]
+    public async Task MissingModelFile_IsReportedAsMissing_NotAsUnloadable()
+    {
+        await using var kb = await KnowledgeHost.StartAsync();
+        var path = Path.Combine(kb.Root, "models", "llama-7b.Q4_K_M.gguf");
+
+        var ex = await Assert.ThrowsAnyAsync<PluginException>(() => kb.Services.GetRequiredService<ModelPool>().AcquireAsync(path, ModelCapabilities.Chat));
+
+        Assert.Equal("model.missing", ex.ErrorCode);
+        Assert.StartsWith($"{path}: the model file does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddPluginAI_RefusesBadOptions_NamingTheOption()
     {
         using var services = new ServiceCollection().AddPluginAI(o => o.ModelKeepAlive = TimeSpan.FromSeconds(-1)).BuildServiceProvider();

@@ -19,6 +19,11 @@ public static class ModelResolver
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(nameOrPath);
         var path = new ModelRegistry(host.Paths).Resolve(nameOrPath);
+        if (LooksLikeAFile(path) && !File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new PluginException($"{Path.GetFullPath(path)}: the model file does not exist; expected a GGUF file, an .onnx file with vocab.txt beside it, or a name from 'pluginai models list'.") { FilePath = path, ErrorCode = "model.missing" };
+        }
+
         var backends = host.GetBackends();
         var backend = backends.FirstOrDefault(b => b.CanLoad(path));
         if (backend is null)
@@ -53,4 +58,11 @@ public static class ModelResolver
 
         return new ModelPlan(backend, path, plan);
     }
+
+    /// <summary>A name with a folder or a model file extension is a path; a bare name may be a backend's built-in model.</summary>
+    private static bool LooksLikeAFile(string nameOrPath) =>
+        nameOrPath.IndexOfAny(['/', '\\']) >= 0
+        || nameOrPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase)
+        || nameOrPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+        || nameOrPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
 }
