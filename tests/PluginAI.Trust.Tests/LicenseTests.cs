@@ -39,6 +39,17 @@ public sealed class LicenseTests : IDisposable
     }
 
     [Fact]
+    public void ClockFileThatIsAFolder_IsATrustErrorNamingIt()
+    {
+        AddLicense(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });
+        Directory.CreateDirectory(_store.ClockPath);
+
+        var ex = Assert.Throws<TrustException>(() => Evaluate(Manifest()));
+
+        Assert.Contains($"{_store.ClockPath} is a folder", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidLicenseIsLicensedWithFeatures()
     {
         AddLicense(Claims() with { Machine = MachineBinding.Create(ThisMachine, Product) });

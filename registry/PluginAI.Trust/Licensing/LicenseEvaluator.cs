@@ -289,6 +289,11 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
 
     private static JsonObject ReadState(string path, string format, string? collection)
     {
+        if (Directory.Exists(path))
+        {
+            throw new TrustException($"{path} is a folder; expected the license state file there (JSON with format '{format}'). Remove the folder.");
+        }
+
         if (!File.Exists(path))
         {
             var fresh = new JsonObject { ["format"] = format };
