@@ -9,11 +9,18 @@ internal static class CliServices
 {
     public static ServiceProvider Create(ParseResult parse)
     {
-        var verbose = parse.GetValue(PluginAICommand.VerboseOption);
         var services = new ServiceCollection();
+        Configure(services, parse);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    /// <summary>Adds logging and the application layer configured from the global options.</summary>
+    public static void Configure(IServiceCollection services, ParseResult parse, LogLevel quietLevel = LogLevel.Error)
+    {
+        var verbose = parse.GetValue(PluginAICommand.VerboseOption);
         services.AddLogging(builder =>
         {
-            builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Error);
+            builder.SetMinimumLevel(verbose ? LogLevel.Debug : quietLevel);
             builder.AddSimpleConsole(o => o.SingleLine = true);
             builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
@@ -26,6 +33,5 @@ internal static class CliServices
             options.SampleFeedDirectory = RegistryFactory.SampleFeedDirectory;
             options.RequireSignedIndex = parse.GetValue(RegistryFactory.RequireSignedIndexOption);
         });
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }
 }

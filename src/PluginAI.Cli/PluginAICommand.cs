@@ -66,6 +66,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(LicenseCommand.Create(console));
         root.Subcommands.Add(SourcesCommand.Create(console));
         root.Subcommands.Add(RegistryCommand.Create(console));
+        root.Subcommands.Add(ServeCommand.Create(console));
         root.Subcommands.Add(CertifyCommand.Create(console));
         root.Subcommands.Add(CertificationsCommand.Create(console));
         return root;

@@ -37,10 +37,7 @@ internal static class RegistryCommand
                 throw new CliException($"--index-lifetime-days is {parse.GetValue(lifetime)}; expected a whole number of days, 1 or more (clients refuse an index once it expires)");
             }
 
-            var keys = (parse.GetValue(apiKeys) ?? [])
-                .Concat((Environment.GetEnvironmentVariable(ApiKeysVariable) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Concat(parse.GetValue(apiKeyFile) is { } file ? ReadKeyFile(file) : [])
-                .ToList();
+            var keys = ApiKeyFile.Collect(parse.GetValue(apiKeys), ApiKeysVariable, parse.GetValue(apiKeyFile));
             using var signingKey = LoadOrCreateRegistryKey(paths, parse.GetValue(key), out var created);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
             var listen = parse.GetValue(urls) is { Length: > 0 } given ? given : ["http://127.0.0.1:5225"];
@@ -102,22 +99,5 @@ internal static class RegistryCommand
         }
 
         return store.LoadOrCreate("registry", out created);
-    }
-
-    private static IEnumerable<string> ReadKeyFile(FileInfo file)
-    {
-        const long MaxKeyFileBytes = 64 * 1024;
-        if (!file.Exists)
-        {
-            throw new CliException($"{file.FullName}: the API key file does not exist (--api-key-file)");
-        }
-
-        if (file.Length > MaxKeyFileBytes)
-        {
-            throw new CliException($"{file.FullName}: the API key file is {file.Length} bytes; expected at most {MaxKeyFileBytes} (one key a line)");
-        }
-
-        var keys = File.ReadAllLines(file.FullName).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
-        return keys.Count > 0 ? keys : throw new CliException($"{file.FullName}: the API key file holds no key; expected one key a line");
     }
 }

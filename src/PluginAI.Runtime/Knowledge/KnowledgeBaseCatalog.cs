@@ -41,7 +41,7 @@ internal sealed partial class KnowledgeBaseCatalog(PluginHost host, ModelPool po
     {
         if (!NamePattern().IsMatch(name))
         {
-            throw new PluginException($"'{name}' is not a valid knowledge base name; expected letters, digits, '.', '_' and '-', up to 64 characters.");
+            throw new PluginException($"'{name}' is not a valid knowledge base name; expected letters, digits, '.', '_' and '-', up to 64 characters.") { ErrorCode = "kb.invalid-name" };
         }
 
         return Path.Combine(host.Paths.KnowledgeBases, name);
@@ -61,11 +61,11 @@ internal sealed partial class KnowledgeBaseCatalog(PluginHost host, ModelPool po
         if (info is null && !create)
         {
             var known = List().Select(i => i.Name).ToList();
-            throw new PluginException($"There is no knowledge base '{name}'{(known.Count > 0 ? $" (there are: {string.Join(", ", known)})" : string.Empty)}; create it with 'pluginai ingest <folder> --kb {name}'.");
+            throw new PluginException($"There is no knowledge base '{name}'{(known.Count > 0 ? $" (there are: {string.Join(", ", known)})" : string.Empty)}; create it with 'pluginai ingest <folder> --kb {name}'.") { ErrorCode = "kb.missing" };
         }
 
         var retriever = host.GetRetrievers().FirstOrDefault()
-            ?? throw new PluginException("No retriever plugin is loaded, so there is nowhere to store documents; see 'pluginai doctor'.");
+            ?? throw new PluginException("No retriever plugin is loaded, so there is nowhere to store documents; see 'pluginai doctor'.") { ErrorCode = "kb.no-retriever" };
         var modelName = info?.EmbeddingModel ?? embeddingModel ?? defaultEmbeddingModel;
         var embedder = await pool.AcquireAsync(modelName, ModelCapabilities.Embeddings, cancellationToken: cancellationToken).ConfigureAwait(false);
         try

@@ -5,4 +5,8 @@ namespace PluginAI.Runtime.Models;
 /// <param name="Dimensions">The vector length.</param>
 /// <param name="Device">Where it ran.</param>
 /// <param name="Vectors">One vector per text, in order.</param>
-public sealed record EmbeddingResult(string ModelId, int Dimensions, string Device, IReadOnlyList<ReadOnlyMemory<float>> Vectors);
+public sealed record EmbeddingResult(string ModelId, int Dimensions, string Device, IReadOnlyList<ReadOnlyMemory<float>> Vectors)
+{
+    /// <summary>Gets the number of input tokens the model read, when the backend reports it.</summary>
+    public long? InputTokenCount { get; init; }
+}

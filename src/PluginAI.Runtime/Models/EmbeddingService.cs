@@ -36,6 +36,9 @@ public sealed class EmbeddingService
             lease.Model.Metadata.ModelId,
             lease.Model.Metadata.EmbeddingDimensions,
             lease.Model.Metadata.Plan?.Device ?? lease.Plan.Device,
-            [.. embeddings.Select(e => e.Vector)]);
+            [.. embeddings.Select(e => e.Vector)])
+        {
+            InputTokenCount = embeddings.Usage?.InputTokenCount,
+        };
     }
 }
