@@ -72,7 +72,7 @@ public static class PluginAIServer
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
             var inUse = ex is IOException { InnerException: SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } } or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }

@@ -41,8 +41,9 @@ internal static class RequestJson
 
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
+            var kind = Describe(document.RootElement.ValueKind);
             document.Dispose();
-            throw new ApiException(400, $"The request body must be a JSON object; got {Describe(document.RootElement.ValueKind)}.", null, "invalid_json");
+            throw new ApiException(400, $"The request body must be a JSON object; got {kind}.", null, "invalid_json");
         }
 
         return document;
