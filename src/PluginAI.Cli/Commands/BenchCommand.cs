@@ -13,7 +13,7 @@ internal static class BenchCommand
     public static Command Create(CliConsole console)
     {
         var model = new Option<string?>("--model", "-m") { Description = "A GGUF file or registered name (in process), or the model id to ask the server for with --url. Default: the model registered as 'default'." };
-        var url = new Option<Uri?>("--url") { Description = "Measure an OpenAI-compatible server at this address (such as http://127.0.0.1:8080) instead of a model in this process." };
+        var url = new Option<string?>("--url") { Description = "Measure an OpenAI-compatible server at this address (such as http://127.0.0.1:8080) instead of a model in this process." };
         var apiKey = new Option<string?>("--api-key") { Description = $"The server's API key (also ${ServeCommand.ApiKeysVariable}, first key)." };
         var clients = new Option<int[]>("--clients") { Description = "Concurrency levels to measure.", DefaultValueFactory = _ => [1, 4, 8], AllowMultipleArgumentsPerToken = true };
         var requests = new Option<int>("--requests") { Description = "Requests each client sends, one after another, at each level.", DefaultValueFactory = _ => 4 };
@@ -45,8 +45,13 @@ internal static class BenchCommand
 
             await using var services = CliServices.Create(parse);
             IBenchTarget target;
-            if (parse.GetValue(url) is { } address)
+            if (parse.GetValue(url) is { } given)
             {
+                if (!Uri.TryCreate(given.EndsWith('/') ? given : given + "/", UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+                {
+                    throw new CliException($"--url: '{given}' is not a server address; expected such as http://127.0.0.1:8080");
+                }
+
                 var key = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable(ServeCommand.ApiKeysVariable)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
                 target = new HttpTarget(address, parse.GetValue(model) ?? "default", key, parse.GetValue(temperature));
             }
