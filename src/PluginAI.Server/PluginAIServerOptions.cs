@@ -30,6 +30,9 @@ public sealed class PluginAIServerOptions
     /// <summary>Gets or sets how long a client that got 429 is told to wait.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets or sets the device-planning choices applied to every model the server loads for generation (threads, context, sequences, queue).</summary>
+    public PluginAI.Host.Planning.PlanOverrides? Plan { get; set; }
+
     /// <summary>Gets or sets a value indicating whether to log each request.</summary>
     public bool LogRequests { get; set; }
 }

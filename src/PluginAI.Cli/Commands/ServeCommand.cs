@@ -20,14 +20,17 @@ internal static class ServeCommand
         var maxBody = new Option<long>("--max-request-bytes") { Description = "The largest JSON request body accepted.", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var maxUpload = new Option<long>("--max-upload-bytes") { Description = "The largest document upload accepted.", DefaultValueFactory = _ => 256L * 1024 * 1024 };
         var json = PluginAICommand.JsonOption();
+        var plan = new PlanOptions();
         var command = new Command("serve", "Serve the OpenAI-compatible API (chat completions, completions, embeddings, models, knowledge bases as kb:NAME), /health and /metrics.")
         {
             urls, apiKeys, apiKeyFile, cors, maxTokens, maxBody, maxUpload, json,
         };
+        plan.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new PluginAIServerOptions
             {
+                Plan = plan.Read(parse),
                 MaxTokens = parse.GetValue(maxTokens),
                 MaxRequestBodyBytes = parse.GetValue(maxBody),
                 MaxUploadBytes = parse.GetValue(maxUpload),

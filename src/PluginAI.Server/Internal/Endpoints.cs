@@ -92,7 +92,7 @@ internal static class Endpoints
             var modelName = kb.Model ?? catalog.DefaultChatModel();
             var ask = services.GetRequiredService<AskService>();
             await using var answer = await ask.AskAsync(
-                new AskRequest { Question = question, KnowledgeBase = kb.KnowledgeBase, Model = modelName, Extractive = modelName is null, ChatOptions = request.Options },
+                new AskRequest { Question = question, KnowledgeBase = kb.KnowledgeBase, Model = modelName, Extractive = modelName is null, ChatOptions = request.Options, Plan = options.Plan },
                 cancellationToken: aborted).ConfigureAwait(false);
             var generation = new Generation(context, request, chat, answer.ModelId ?? "extractive", metrics, options, started) { Sources = answer.Sources };
             await generation.RunAsync(answer.Updates).ConfigureAwait(false);
@@ -101,7 +101,7 @@ internal static class Endpoints
 
         var model = catalog.RequireRegistered(request.Model);
         var chatService = services.GetRequiredService<ChatService>();
-        await using var session = await chatService.OpenAsync(new ChatSessionOptions { Model = model.Name }, aborted).ConfigureAwait(false);
+        await using var session = await chatService.OpenAsync(new ChatSessionOptions { Model = model.Name, Plan = options.Plan }, aborted).ConfigureAwait(false);
         var turn = session.Stream(request.Messages, request.Options, aborted);
         await new Generation(context, request, chat, model.Name, metrics, options, started).RunAsync(turn.Updates).ConfigureAwait(false);
     }
