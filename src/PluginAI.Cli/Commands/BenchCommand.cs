@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PluginAI.Cli.Bench;
 using PluginAI.Runtime.Chat;
+using PluginAI.Server;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -21,11 +23,12 @@ internal static class BenchCommand
         var prompt = new Option<string>("--prompt") { Description = "The prompt every request sends.", DefaultValueFactory = _ => "Once upon a time" };
         var temperature = new Option<float?>("--temperature") { Description = "Sampling temperature (default: the backend's)." };
         var raw = new Option<bool>("--raw") { Description = "In process: skip the postprocessor plugins." };
+        var serverOverhead = new Option<bool>("--server-overhead") { Description = "Also serve the same loaded model from an in-process server on loopback and measure it over HTTP, level by level, to show what the server adds." };
         var json = PluginAICommand.JsonOption();
         var plan = new PlanOptions();
         var command = new Command("bench", "Measure serving on this machine: time to first token (p50, p99), sustained requests/s, aggregate and per-client tokens/s, peak memory and energy per token, at several concurrency levels.")
         {
-            model, url, apiKey, clients, requests, maxTokens, prompt, temperature, raw, json,
+            model, url, apiKey, clients, requests, maxTokens, prompt, temperature, raw, serverOverhead, json,
         };
         plan.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -41,6 +44,11 @@ internal static class BenchCommand
             if (perClient < 1 || tokens < 1)
             {
                 throw new CliException($"--requests and --max-tokens must be at least 1; got {perClient} and {tokens}");
+            }
+
+            if (parse.GetValue(serverOverhead))
+            {
+                return await CompareWithServerAsync(console, parse, plan, parse.GetValue(model), levels, perClient, tokens, parse.GetValue(prompt)!, parse.GetValue(temperature), parse.GetValue(raw), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             }
 
             await using var services = CliServices.Create(parse);
@@ -98,6 +106,48 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> CompareWithServerAsync(CliConsole console, ParseResult parse, PlanOptions plan, string? model, int[] levels, int perClient, int tokens, string prompt, float? temperature, bool raw, bool asJson, CancellationToken cancellationToken)
+    {
+        if (model is null)
+        {
+            throw new CliException("--server-overhead needs --model: the registered name the server is asked for");
+        }
+
+        var options = new PluginAIServerOptions { Plan = plan.Read(parse) };
+        options.Urls.Add("http://127.0.0.1:0");
+        await using var server = await PluginAIServer.StartAsync(options, services => CliServices.Configure(services, parse, LogLevel.Warning), cancellationToken).ConfigureAwait(false);
+        var session = await server.Services.GetRequiredService<ChatService>().OpenAsync(new ChatSessionOptions { Model = model, Raw = raw, Plan = options.Plan }, cancellationToken).ConfigureAwait(false);
+        await using var local = new InProcessTarget(session, temperature);
+        await using var http = new HttpTarget(server.BaseAddress, model, null, temperature);
+        await local.RunAsync(prompt, Math.Min(tokens, 8), cancellationToken).ConfigureAwait(false);
+        await http.RunAsync(prompt, Math.Min(tokens, 8), cancellationToken).ConfigureAwait(false);
+
+        // Level by level, in process then over HTTP, so that both see the same machine at nearly the same time.
+        var inProcess = new List<BenchLevel>();
+        var served = new List<BenchLevel>();
+        foreach (var level in levels)
+        {
+            inProcess.Add(await BenchRunner.RunAsync(local, level, perClient, prompt, tokens, () => { }, cancellationToken).ConfigureAwait(false));
+            served.Add(await BenchRunner.RunAsync(http, level, perClient, prompt, tokens, () => { }, cancellationToken).ConfigureAwait(false));
+        }
+
+        var overhead = inProcess.Zip(served, (a, b) => new { clients = a.Clients, timeToFirstTokenP50Ms = b.TimeToFirstTokenP50Ms - a.TimeToFirstTokenP50Ms, tokensPerSecondRatio = a.TokensPerSecond > 0 ? b.TokensPerSecond / a.TokensPerSecond : 0 }).ToList();
+        if (asJson)
+        {
+            JsonOutput.Write(console.Out, new { model, maxTokens = tokens, requestsPerClient = perClient, inProcess, server = served, overhead });
+            return 0;
+        }
+
+        console.Console.Write(Render($"{model} in this process", tokens, inProcess));
+        console.Console.Write(Render($"{model} through the server on loopback", tokens, served));
+        foreach (var o in overhead)
+        {
+            console.Console.MarkupLine($"{o.clients} client(s): the server adds {o.timeToFirstTokenP50Ms:F2} ms to time to first token (p50); tokens/s through it: {o.tokensPerSecondRatio:F2}x in process");
+        }
+
+        return 0;
     }
 
     private static Table Render(string target, int maxTokens, List<BenchLevel> results)
