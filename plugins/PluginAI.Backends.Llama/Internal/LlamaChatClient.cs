@@ -4,6 +4,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using PluginAI.Backends.Llama.Internal.Grammar;
 
 namespace PluginAI.Backends.Llama.Internal;
 
@@ -46,7 +47,8 @@ internal sealed partial class LlamaChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         _model.ThrowIfDisposed();
-        var prompt = _formatter.Format(messages);
+        var constraint = OutputConstraint.From(options);
+        var prompt = _formatter.Format(messages, options, constraint?.ToolInstructions);
         var responseId = Guid.NewGuid().ToString("N");
         var modelId = _model.Metadata.ModelId;
 
@@ -66,7 +68,8 @@ internal sealed partial class LlamaChatClient : IChatClient
             handle.MemoryClear(true);
             var position = await DecodePromptAsync(promptTokens, token).ConfigureAwait(false);
 
-            using var sampler = CreateSampler(options);
+            using var sampler = CreateSampler(options, constraint);
+            var output = constraint?.CreateInterpreter() ?? new OutputInterpreter(toolCalls: false);
             var decoder = new StreamingTokenDecoder(_context);
             var stops = new StopSequenceMatcher(options?.StopSequences);
             var maxTokens = options?.MaxOutputTokens is > 0 and var max ? max : int.MaxValue;
@@ -87,9 +90,9 @@ internal sealed partial class LlamaChatClient : IChatClient
                 generated++;
                 decoder.Add(next);
                 var (text, stopped) = stops.Append(decoder.Read());
-                if (text.Length > 0)
+                if (output.Append(text) is { Count: > 0 } contents)
                 {
-                    yield return Update(text, responseId, modelId);
+                    yield return Update(contents, responseId, modelId);
                 }
 
                 if (stopped)
@@ -111,8 +114,9 @@ internal sealed partial class LlamaChatClient : IChatClient
             }
 
             var rest = finish == ChatFinishReason.Length || generated == 0 ? stops.Flush() + decoder.Read() : string.Empty;
-            var final = Update(rest, responseId, modelId);
-            final.FinishReason = finish;
+            var completion = output.Complete(finish);
+            var final = Update([.. output.Append(rest), .. completion.Contents], responseId, modelId);
+            final.FinishReason = completion.FinishReason;
             final.Contents.Add(new UsageContent(new UsageDetails
             {
                 InputTokenCount = promptTokens.Length,
@@ -201,8 +205,9 @@ internal sealed partial class LlamaChatClient : IChatClient
         return Task.CompletedTask;
     }
 
-    private static DefaultSamplingPipeline CreateSampler(ChatOptions? options) => new()
+    private static DefaultSamplingPipeline CreateSampler(ChatOptions? options, OutputConstraint? constraint) => new()
     {
+        Grammar = constraint is null ? null : new LLama.Sampling.Grammar(constraint.Gbnf, constraint.RootRule),
         Temperature = options?.Temperature ?? DefaultTemperature,
         TopP = options?.TopP ?? DefaultTopP,
         TopK = options?.TopK ?? DefaultTopK,
@@ -211,8 +216,8 @@ internal sealed partial class LlamaChatClient : IChatClient
         Seed = options?.Seed is { } seed ? unchecked((uint)seed) : (uint)Random.Shared.Next(),
     };
 
-    private static ChatResponseUpdate Update(string text, string responseId, string modelId) =>
-        new(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
+    private static ChatResponseUpdate Update(IList<AIContent> contents, string responseId, string modelId) =>
+        new(ChatRole.Assistant, contents)
         {
             ResponseId = responseId,
             MessageId = responseId,
