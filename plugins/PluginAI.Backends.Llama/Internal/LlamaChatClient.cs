@@ -205,9 +205,9 @@ internal sealed partial class LlamaChatClient : IChatClient
         return Task.CompletedTask;
     }
 
-    private static DefaultSamplingPipeline CreateSampler(ChatOptions? options, OutputConstraint? constraint) => new()
+    private DefaultSamplingPipeline CreateSampler(ChatOptions? options, OutputConstraint? constraint) => new()
     {
-        Grammar = constraint is null ? null : new LLama.Sampling.Grammar(constraint.Gbnf, constraint.RootRule),
+        Grammar = constraint?.ToGrammar(_model.Weights.NativeHandle),
         Temperature = options?.Temperature ?? DefaultTemperature,
         TopP = options?.TopP ?? DefaultTopP,
         TopK = options?.TopK ?? DefaultTopK,

@@ -17,6 +17,9 @@ namespace PluginAI.Backends.Llama.Internal;
 /// </remarks>
 internal sealed class PromptFormatter
 {
+    // The library's defaults, on one line: a call in the prompt looks like the calls the model is asked to write.
+    private static readonly JsonSerializerOptions s_compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     private readonly LLamaWeights _weights;
 
     public PromptFormatter(LLamaWeights weights, string? modelTemplate)
@@ -80,7 +83,7 @@ internal sealed class PromptFormatter
                 if (content is FunctionCallContent call)
                 {
                     callNames[call.CallId] = call.Name;
-                    var json = JsonSerializer.Serialize(new Dictionary<string, object?> { ["name"] = call.Name, ["arguments"] = call.Arguments ?? new Dictionary<string, object?>() }, AIJsonUtilities.DefaultOptions);
+                    var json = JsonSerializer.Serialize(new Dictionary<string, object?> { ["name"] = call.Name, ["arguments"] = call.Arguments ?? new Dictionary<string, object?>() }, s_compact);
                     text.Append(text.Length > 0 ? "\n" : string.Empty).Append("<tool_call>").Append(json).Append("</tool_call>");
                 }
                 else if (content is FunctionResultContent result)
@@ -115,7 +118,7 @@ internal sealed class PromptFormatter
         null => "null",
         string text => text,
         JsonElement element => element.GetRawText(),
-        _ => JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType())),
+        _ => JsonSerializer.Serialize(result, s_compact.GetTypeInfo(result.GetType())),
     };
 
     private bool TryApplyModelTemplate(IReadOnlyList<(ChatRole Role, string Text)> messages, out string prompt)

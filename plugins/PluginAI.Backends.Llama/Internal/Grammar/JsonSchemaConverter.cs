@@ -64,7 +64,7 @@ internal sealed class JsonSchemaConverter
         var rules = new GbnfBuilder();
         var root = rules.Reserve("root");
         var converter = new JsonSchemaConverter(rules, schema, subject, errorCode);
-        rules.Define(root, converter.Convert(schema, "$", "value"));
+        rules.Define(root, converter.Convert(schema, "$", "schema"));
         return rules.ToString();
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using LLama.Native;
 using Microsoft.Extensions.AI;
 
 namespace PluginAI.Backends.Llama.Internal.Grammar;
@@ -98,6 +99,22 @@ internal sealed class OutputConstraint
         return new OutputConstraint(rules.ToString(), Instructions(tools, options.ToolMode, required), allowsToolCalls: true);
     }
 
+    /// <summary>Gets the grammar for LLamaSharp's sampling pipeline, after checking that llama.cpp parses it for this model.</summary>
+    /// <exception cref="PluginException">llama.cpp rejected the grammar (its reason is in the native log).</exception>
+    public LLama.Sampling.Grammar ToGrammar(SafeLlamaModelHandle model)
+    {
+        // A grammar llama.cpp cannot parse would crash the process at the first token; refuse the request instead.
+        if (!GbnfValidator.TryParse(model, Gbnf, RootRule))
+        {
+            throw new PluginException("llama.cpp could not parse the grammar built for this request's response format or tools; the reason is in the native log. This is a defect in the backend; please report it with the request's schema.")
+            {
+                ErrorCode = "request.grammar-rejected",
+            };
+        }
+
+        return new LLama.Sampling.Grammar(Gbnf, RootRule);
+    }
+
     /// <summary>Creates the reader of one request's output.</summary>
     public OutputInterpreter CreateInterpreter() => new(AllowsToolCalls);
 
@@ -178,12 +195,13 @@ internal sealed class OutputConstraint
 
     private static string Instructions(List<AIFunctionDeclaration> tools, ChatToolMode? mode, string? required)
     {
-        var text = new StringBuilder("# Tools\n\n");
+        // Kept short: small models have small contexts, and every tool's schema is already spelled out below.
+        var text = new StringBuilder("# Tools\n");
         text.Append(mode is RequiredChatToolMode
-            ? required is not null ? $"You must call the tool \"{required}\".\n" : "You must call one of these tools.\n"
-            : "You may call one of these tools when it helps; otherwise answer in plain text.\n");
-        text.Append("To call a tool, reply with exactly this and nothing else, the arguments being a JSON object that matches the tool's parameters:\n")
-            .Append(CallStart).Append("{\"name\": \"TOOL_NAME\", \"arguments\": {...}}").Append(CallEnd).Append("\n\nAvailable tools:\n");
+            ? required is not null ? $"Reply with a call of the tool \"{required}\" and nothing else.\n" : "Reply with one tool call and nothing else.\n"
+            : "To use a tool, reply with the call alone; otherwise answer in plain text.\n");
+        text.Append("A call is written ").Append(CallStart).Append("{\"name\": \"TOOL_NAME\", \"arguments\": {...}}").Append(CallEnd)
+            .Append(", its arguments a JSON object matching the tool's parameter schema. Tools:\n");
         foreach (var tool in tools)
         {
             text.Append("- ").Append(tool.Name);
@@ -192,7 +210,7 @@ internal sealed class OutputConstraint
                 text.Append(": ").Append(tool.Description.Trim());
             }
 
-            text.Append("\n  Parameters: ")
+            text.Append(" Parameters: ")
                 .Append(tool.JsonSchema.ValueKind == JsonValueKind.Undefined ? "{}" : JsonSerializer.Serialize(tool.JsonSchema))
                 .Append('\n');
         }
