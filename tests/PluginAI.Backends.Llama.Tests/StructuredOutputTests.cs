@@ -100,6 +100,18 @@ public sealed class StructuredOutputTests(StoriesModelFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task RequireAny_CutOffByMaxTokensGivesTheTextAndLengthNotACall()
+    {
+        var options = new ChatOptions { Seed = 1, MaxOutputTokens = 12, Tools = JsonSchemaConverterTests.Tools(), ToolMode = ChatToolMode.RequireAny };
+
+        var response = await Client.GetResponseAsync(s_story, options);
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.StartsWith("<tool_call>", response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequireSpecific_CallsThatTool()
     {
         var options = new ChatOptions { Seed = 7, MaxOutputTokens = 300, Tools = JsonSchemaConverterTests.Tools(), ToolMode = ChatToolMode.RequireSpecific("set_alarm") };

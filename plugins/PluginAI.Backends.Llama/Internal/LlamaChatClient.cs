@@ -114,8 +114,9 @@ internal sealed partial class LlamaChatClient : IChatClient
             }
 
             var rest = finish == ChatFinishReason.Length || generated == 0 ? stops.Flush() + decoder.Read() : string.Empty;
+            var tail = output.Append(rest);
             var completion = output.Complete(finish);
-            var final = Update([.. output.Append(rest), .. completion.Contents], responseId, modelId);
+            var final = Update([.. tail, .. completion.Contents], responseId, modelId);
             final.FinishReason = completion.FinishReason;
             final.Contents.Add(new UsageContent(new UsageDetails
             {

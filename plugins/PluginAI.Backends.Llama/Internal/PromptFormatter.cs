@@ -94,6 +94,13 @@ internal sealed class PromptFormatter
                 }
             }
 
+            if (role == ChatRole.Tool)
+            {
+                // A tool message without a structured result: still a result, in the user turn every template knows.
+                role = ChatRole.User;
+                text.Insert(0, "Tool result: ");
+            }
+
             turns.Add((role, text.ToString()));
         }
 
@@ -144,6 +151,5 @@ internal sealed class PromptFormatter
     private static string RoleLabel(ChatRole role) =>
         role == ChatRole.System ? "System"
         : role == ChatRole.Assistant ? "Assistant"
-        : role == ChatRole.Tool ? "Tool"
         : "User";
 }
