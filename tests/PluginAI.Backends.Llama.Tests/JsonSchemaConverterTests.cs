@@ -60,6 +60,7 @@ public sealed class JsonSchemaConverterTests(StoriesModelFixture fixture) : ICla
         { """{"type":"array","items":{"anyOf":[{"type":"string"},{"minimum":3}]}}""", "minimum", "$.items.anyOf[1].minimum" },
         { """{"type":"object","properties":{"a":{}},"required":["b"]}""", "required property 'b'", "$.required" },
         { """false""", "false", "$" },
+        { """{"anyOf":[{"type":"object","properties":{"a":{}}}],"required":["a"]}""", "required next to anyOf", "$.required" },
     };
 
     [Theory]

@@ -135,9 +135,10 @@ internal sealed class JsonSchemaConverter
                     throw Refuse($"a {keyword} that is not a non-empty array", Child(path, keyword));
                 }
 
-                if (schema.TryGetProperty("type", out _))
+                // Keywords beside the alternatives would apply to all of them; a grammar of alternatives cannot add them.
+                if (schema.EnumerateObject().FirstOrDefault(p => p.Name != keyword && !s_annotations.Contains(p.Name)) is { Value.ValueKind: not JsonValueKind.Undefined } sibling)
                 {
-                    throw Refuse($"{keyword} next to type", path);
+                    throw Refuse($"{sibling.Name} next to {keyword}", Child(path, sibling.Name));
                 }
 
                 var alternatives = options.EnumerateArray()
