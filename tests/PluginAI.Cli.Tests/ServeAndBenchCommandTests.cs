@@ -62,6 +62,25 @@ public sealed class ServeAndBenchCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Bench_server_overhead_measures_both_paths_and_pairs_first_tokens()
+    {
+        Assert.Equal(0, (await PluginAICli.RunAsync(_home, "models", "add", "stories", SharedModels.Stories260K)).ExitCode);
+        var (code, output, error) = await PluginAICli.RunAsync(_home, "bench", "-m", "stories", "--server-overhead", "--clients", "1", "--requests", "2", "--max-tokens", "8", "--temperature", "0", "--json");
+        Assert.True(code == 0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        Assert.Equal(16, root.GetProperty("inProcess")[0].GetProperty("tokens").GetInt64());
+        Assert.Equal(16, root.GetProperty("server")[0].GetProperty("tokens").GetInt64());
+        var paired = root.GetProperty("paired");
+        Assert.Equal(10, paired.GetProperty("pairs").GetInt32());
+        Assert.True(paired.GetProperty("addedTimeToFirstTokenP90Ms").GetDouble() >= paired.GetProperty("addedTimeToFirstTokenP50Ms").GetDouble());
+
+        var (missingCode, _, missingError) = await PluginAICli.RunAsync(_home, "bench", "--server-overhead", "--json");
+        Assert.NotEqual(0, missingCode);
+        Assert.Contains("--server-overhead needs --model", missingError, StringComparison.Ordinal);
+    }
+
     private static void AssertLevels(string output, bool expectMemory)
     {
         using var document = JsonDocument.Parse(output);

@@ -12,6 +12,8 @@ internal static class OpenAIErrors
         "model.overloaded" => new ApiException(429, ex.Message, null, "rate_limit_exceeded", "rate_limit_error"),
         "request.unsupported-response-format" => new ApiException(400, ex.Message, "response_format", "unsupported_schema"),
         "request.unsupported-tool-schema" => new ApiException(400, ex.Message, "tools", "unsupported_schema"),
+        "request.invalid-tools" => new ApiException(400, ex.Message, "tool_choice", "invalid_value"),
+        "request.grammar-rejected" => new ApiException(400, ex.Message, "response_format", "unsupported_schema"),
         "kb.missing" => new ApiException(404, ex.Message, modelParam, "knowledge_base_not_found"),
         "kb.invalid-name" => new ApiException(400, ex.Message, modelParam, "invalid_knowledge_base_name"),
         "model.none" => new ApiException(404, ex.Message, modelParam, "model_not_found"),
