@@ -81,6 +81,21 @@ public sealed class ServeAndBenchCommandTests : IDisposable
         Assert.Contains("--server-overhead needs --model", missingError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bench_postprocessor_cost_alternates_requests_with_and_without_the_chain()
+    {
+        Assert.Equal(0, (await PluginAICli.RunAsync(_home, "models", "add", "stories", SharedModels.Stories260K)).ExitCode);
+        var (code, output, error) = await PluginAICli.RunAsync(_home, "bench", "-m", "stories", "--postprocessor-cost", "--requests", "1", "--max-tokens", "8", "--temperature", "0", "--json");
+        Assert.True(code == 0, error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        Assert.Equal(10, root.GetProperty("pairs").GetInt32());
+        Assert.NotEmpty(root.GetProperty("postprocessors").EnumerateArray());
+        Assert.True(root.GetProperty("tokensPerSecondWithout").GetDouble() > 0);
+        Assert.True(root.GetProperty("tokensPerSecondWith").GetDouble() > 0);
+        Assert.InRange(root.GetProperty("ratioMedian").GetDouble(), root.GetProperty("ratioMin").GetDouble(), root.GetProperty("ratioMax").GetDouble());
+    }
+
     private static void AssertLevels(string output, bool expectMemory)
     {
         using var document = JsonDocument.Parse(output);

@@ -9,6 +9,9 @@ internal sealed class InProcessTarget(ChatSession session, float? temperature) :
 {
     public string Description => $"{session.Lease.Model.Metadata.ModelId} in this process";
 
+    /// <summary>Gets the names of the postprocessors the session's answers pass through.</summary>
+    public IReadOnlyList<string> Postprocessors => [.. session.Postprocessors.Select(p => p.Metadata.Name)];
+
     public async Task<BenchSample> RunAsync(string prompt, int maxTokens, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

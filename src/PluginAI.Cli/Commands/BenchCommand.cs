@@ -24,11 +24,12 @@ internal static class BenchCommand
         var temperature = new Option<float?>("--temperature") { Description = "Sampling temperature (default: the backend's)." };
         var raw = new Option<bool>("--raw") { Description = "In process: skip the postprocessor plugins." };
         var serverOverhead = new Option<bool>("--server-overhead") { Description = "Also serve the same loaded model from an in-process server on loopback and measure it over HTTP, level by level, to show what the server adds." };
+        var postprocessorCost = new Option<bool>("--postprocessor-cost") { Description = "In process, one client: requests with and without the postprocessor plugins in alternating order, to show what the chain costs per streamed token." };
         var json = PluginAICommand.JsonOption();
         var plan = new PlanOptions();
         var command = new Command("bench", "Measure serving on this machine: time to first token (p50, p99), sustained requests/s, aggregate and per-client tokens/s, peak memory and energy per token, at several concurrency levels.")
         {
-            model, url, apiKey, clients, requests, maxTokens, prompt, temperature, raw, serverOverhead, json,
+            model, url, apiKey, clients, requests, maxTokens, prompt, temperature, raw, serverOverhead, postprocessorCost, json,
         };
         plan.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -52,6 +53,11 @@ internal static class BenchCommand
             }
 
             await using var services = CliServices.Create(parse);
+            if (parse.GetValue(postprocessorCost))
+            {
+                return await ComparePostprocessorsAsync(console, services, parse.GetValue(model), plan.Read(parse), Math.Max(perClient, 2) * 5, tokens, parse.GetValue(prompt)!, parse.GetValue(temperature), parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
             IBenchTarget target;
             if (parse.GetValue(url) is { } given)
             {
@@ -106,6 +112,76 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> ComparePostprocessorsAsync(CliConsole console, IServiceProvider services, string? model, PluginAI.Host.Planning.PlanOverrides? plan, int pairs, int tokens, string prompt, float? temperature, bool asJson, CancellationToken cancellationToken)
+    {
+        var chat = services.GetRequiredService<ChatService>();
+        await using var raw = new InProcessTarget(await chat.OpenAsync(new ChatSessionOptions { Model = model, Raw = true, Plan = plan }, cancellationToken).ConfigureAwait(false), temperature);
+        await using var processed = new InProcessTarget(await chat.OpenAsync(new ChatSessionOptions { Model = model, Plan = plan }, cancellationToken).ConfigureAwait(false), temperature);
+        await raw.RunAsync(prompt, Math.Min(tokens, 8), cancellationToken).ConfigureAwait(false);
+        await processed.RunAsync(prompt, Math.Min(tokens, 8), cancellationToken).ConfigureAwait(false);
+
+        var ratios = new List<double>(pairs);
+        var extra = new List<double>(pairs);
+        var rawRates = new List<double>(pairs);
+        var processedRates = new List<double>(pairs);
+        for (var i = 0; i < pairs; i++)
+        {
+            var rawFirst = i % 2 == 0;
+            var a = await (rawFirst ? raw : processed).RunAsync(prompt, tokens, cancellationToken).ConfigureAwait(false);
+            var b = await (rawFirst ? processed : raw).RunAsync(prompt, tokens, cancellationToken).ConfigureAwait(false);
+            var (plain, chained) = rawFirst ? (a, b) : (b, a);
+            if (plain.Tokens == 0 || chained.Tokens == 0)
+            {
+                throw new CliException($"A request generated no tokens (without postprocessors {plain.Tokens}, with {chained.Tokens}); use a prompt the model continues");
+            }
+
+            var plainSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(plain.Started, plain.Ended).TotalSeconds;
+            var chainedSeconds = System.Diagnostics.Stopwatch.GetElapsedTime(chained.Started, chained.Ended).TotalSeconds;
+            rawRates.Add(plain.Tokens / plainSeconds);
+            processedRates.Add(chained.Tokens / chainedSeconds);
+            ratios.Add(processedRates[^1] / rawRates[^1]);
+            extra.Add(((chainedSeconds / chained.Tokens) - (plainSeconds / plain.Tokens)) * 1_000_000);
+        }
+
+        var result = new
+        {
+            model = model ?? "default",
+            pairs,
+            maxTokens = tokens,
+            postprocessors = processed.Postprocessors,
+            tokensPerSecondWithout = Median(rawRates),
+            tokensPerSecondWith = Median(processedRates),
+            ratioMedian = Median(ratios),
+            ratioMin = ratios.Min(),
+            ratioMax = ratios.Max(),
+            extraMicrosecondsPerTokenMedian = Median(extra),
+        };
+        if (asJson)
+        {
+            JsonOutput.Write(console.Out, result);
+            return 0;
+        }
+
+        var table = new Table().RoundedBorder().Title($"[bold]Postprocessor chain[/] ({Markup.Escape(string.Join(", ", result.postprocessors))}), {pairs} alternating pairs, up to {tokens} tokens");
+        table.AddColumn("Without");
+        table.AddColumn("With");
+        table.AddColumn("Ratio with/without (min to max)");
+        table.AddColumn("Added per token");
+        table.AddRow(
+            $"{result.tokensPerSecondWithout:F0} tok/s",
+            $"{result.tokensPerSecondWith:F0} tok/s",
+            $"{result.ratioMedian:F3} ({result.ratioMin:F3} to {result.ratioMax:F3})",
+            $"{result.extraMicrosecondsPerTokenMedian:F1} µs");
+        console.Console.Write(table);
+        return 0;
+
+        static double Median(List<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        }
     }
 
     private static async Task<int> CompareWithServerAsync(CliConsole console, ParseResult parse, PlanOptions plan, string? model, int[] levels, int perClient, int tokens, string prompt, float? temperature, bool raw, bool asJson, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public sealed class ChatSession : IAsyncDisposable
     /// <summary>Gets the pooled model.</summary>
     public ModelLease Lease { get; }
 
+    /// <summary>Gets the postprocessors every answer passes through, in order; empty for a raw session.</summary>
+    public IReadOnlyList<IPostprocessor> Postprocessors => _chain.Postprocessors;
+
     /// <summary>Gets the model's client composed with the postprocessors, for any <see cref="IChatClient"/> consumer.</summary>
     public IChatClient Client { get; }
 
