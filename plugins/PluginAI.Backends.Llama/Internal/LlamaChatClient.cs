@@ -7,7 +7,12 @@ using Microsoft.Extensions.Logging;
 
 namespace PluginAI.Backends.Llama.Internal;
 
-/// <summary>Generates text from a GGUF model, one request at a time; later callers wait in turn.</summary>
+/// <summary>Generates text from a GGUF model; concurrent requests share decode steps through the model's <see cref="LlamaScheduler"/>.</summary>
+/// <remarks>
+/// This class turns messages into prompt tokens, checks them against the context, and creates the request's sampler and
+/// <see cref="SequenceOutput"/> on the caller's thread; the scheduler's thread evaluates and samples; the caller reads the
+/// request's channel. Safe to call from any number of threads at once.
+/// </remarks>
 internal sealed partial class LlamaChatClient : IChatClient
 {
     private const float DefaultTemperature = 0.8f;
@@ -15,26 +20,30 @@ internal sealed partial class LlamaChatClient : IChatClient
     private const int DefaultTopK = 40;
 
     private readonly LlamaModel _model;
-    private readonly LLamaContext _context;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LlamaScheduler _scheduler;
     private readonly PromptFormatter _formatter;
-    private readonly LLamaBatch _batch = new();
     private readonly ChatClientMetadata _metadata;
+    private readonly int _contextSize;
 
-    public LlamaChatClient(LlamaModel model, LLamaContext context, ILogger logger)
+    public LlamaChatClient(LlamaModel model, LLamaContext context, int parallelSequences, int queueLimit, ILogger logger)
     {
         _model = model;
-        _context = context;
+        _contextSize = (int)context.ContextSize;
         _formatter = new PromptFormatter(model.Weights, model.Header.ChatTemplate);
         _metadata = new ChatClientMetadata("llama.cpp", defaultModelId: model.Metadata.ModelId);
+        _scheduler = new LlamaScheduler(model, context, parallelSequences, queueLimit, logger);
         if (!_formatter.UsesModelTemplate)
         {
             LogFallbackTemplate(logger, model.Metadata.ModelId, model.Header.ChatTemplate is null ? "it has none" : "llama.cpp does not recognise it");
         }
     }
 
-    /// <summary>Gets the context requests run on; the benchmarks run their reference loop on the same one.</summary>
-    internal LLamaContext Context => _context;
+    /// <summary>Gets the context requests run on; the benchmarks run their reference loop on the same one, between requests.</summary>
+    /// <remarks>Code that decodes on it must call <see cref="LlamaScheduler.ForgetCachedPrompts"/> afterwards.</remarks>
+    internal LLamaContext Context => _scheduler.Context;
+
+    /// <summary>Gets the scheduler that runs this model's requests.</summary>
+    internal LlamaScheduler Scheduler => _scheduler;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
@@ -46,84 +55,43 @@ internal sealed partial class LlamaChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         _model.ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
         var prompt = _formatter.Format(messages);
-        var responseId = Guid.NewGuid().ToString("N");
-        var modelId = _model.Metadata.ModelId;
+        var promptTokens = Tokenize(prompt);
+        if (promptTokens.Length >= _contextSize)
+        {
+            throw _model.ContextOverflow(promptTokens.Length, _contextSize, "prompt");
+        }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _model.DisposingToken);
-        var token = linked.Token;
-        await _gate.WaitAsync(token).ConfigureAwait(false);
+        var output = new SequenceOutput(_model.Weights, _model.Metadata.ModelId, options, promptTokens.Length);
+        var sampler = CreateSampler(options);
+        var request = new GenerationRequest(promptTokens, sampler, output, cancellationToken);
         try
         {
-            var handle = _context.NativeHandle;
-            var contextSize = (int)_context.ContextSize;
-            var promptTokens = Tokenize(prompt);
-            if (promptTokens.Length >= contextSize)
+            _scheduler.Submit(request);
+        }
+        catch
+        {
+            sampler.Dispose();
+            throw;
+        }
+
+        try
+        {
+            var reader = request.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw _model.ContextOverflow(promptTokens.Length, contextSize, "prompt");
+                while (reader.TryRead(out var item))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return item.Final ?? output.Update(item.Text!);
+                }
             }
-
-            handle.MemoryClear(true);
-            var position = await DecodePromptAsync(promptTokens, token).ConfigureAwait(false);
-
-            using var sampler = CreateSampler(options);
-            var decoder = new StreamingTokenDecoder(_context);
-            var stops = new StopSequenceMatcher(options?.StopSequences);
-            var maxTokens = options?.MaxOutputTokens is > 0 and var max ? max : int.MaxValue;
-            var vocab = _model.Weights.NativeHandle.Vocab;
-            var generated = 0;
-            ChatFinishReason finish;
-
-            while (true)
-            {
-                token.ThrowIfCancellationRequested();
-                var next = sampler.Sample(handle, _batch.TokenCount - 1);
-                if (next.IsEndOfGeneration(vocab))
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-
-                generated++;
-                decoder.Add(next);
-                var (text, stopped) = stops.Append(decoder.Read());
-                if (text.Length > 0)
-                {
-                    yield return Update(text, responseId, modelId);
-                }
-
-                if (stopped)
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-
-                // Checked before evaluating the token, which would only matter for a next one: prompt plus output never exceeds the context.
-                if (generated >= maxTokens || position + 1 >= contextSize)
-                {
-                    finish = ChatFinishReason.Length;
-                    break;
-                }
-
-                _batch.Clear();
-                _batch.Add(next, position++, LLamaSeqId.Zero, true);
-                await DecodeAsync(token).ConfigureAwait(false);
-            }
-
-            var rest = finish == ChatFinishReason.Length || generated == 0 ? stops.Flush() + decoder.Read() : string.Empty;
-            var final = Update(rest, responseId, modelId);
-            final.FinishReason = finish;
-            final.Contents.Add(new UsageContent(new UsageDetails
-            {
-                InputTokenCount = promptTokens.Length,
-                OutputTokenCount = generated,
-                TotalTokenCount = promptTokens.Length + generated,
-            }));
-            yield return final;
         }
         finally
         {
-            _gate.Release();
+            // A caller that stops reading, by cancellation or by leaving the loop, frees its sequence at the next step.
+            request.Abandon();
         }
     }
 
@@ -141,17 +109,18 @@ internal sealed partial class LlamaChatClient : IChatClient
         // The model owns the context; disposing the client alone leaves the model usable.
     }
 
-    /// <summary>Waits for the running request to leave, then frees the context. Called by the model when it is disposed.</summary>
+    /// <summary>Ends every request, waits for the scheduler's thread to leave, then frees the context. Called by the model when it is disposed.</summary>
     internal async Task CloseAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        _context.Dispose();
-        _gate.Dispose();
+        var context = _scheduler.Context;
+        await _scheduler.StopAsync().ConfigureAwait(false);
+        context.Dispose();
     }
 
     private LLamaToken[] Tokenize(string prompt)
     {
-        var tokens = _context.Tokenize(prompt, addBos: _model.Weights.Vocab.ShouldAddBOS, special: true);
+        // Tokenizing reads only the vocabulary, so it runs on the caller's thread while the scheduler decodes.
+        var tokens = _model.Weights.Tokenize(prompt, add_bos: _model.Weights.Vocab.ShouldAddBOS, special: true, System.Text.Encoding.UTF8);
 
         // Templates that spell out the BOS token would otherwise get it twice.
         if (tokens.Length > 1 && tokens[0] == tokens[1] && _model.Weights.Vocab.BOS is { } bos && tokens[0] == bos)
@@ -162,46 +131,8 @@ internal sealed partial class LlamaChatClient : IChatClient
         return tokens;
     }
 
-    private async Task<int> DecodePromptAsync(LLamaToken[] tokens, CancellationToken cancellationToken)
-    {
-        var batchSize = (int)_context.BatchSize;
-        var position = 0;
-        while (position < tokens.Length)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _batch.Clear();
-            var count = Math.Min(batchSize, tokens.Length - position);
-            for (var i = 0; i < count; i++)
-            {
-                _batch.Add(tokens[position + i], position + i, LLamaSeqId.Zero, position + i == tokens.Length - 1);
-            }
-
-            await DecodeAsync(cancellationToken).ConfigureAwait(false);
-            position += count;
-        }
-
-        return position;
-    }
-
-    private Task DecodeAsync(CancellationToken cancellationToken)
-    {
-        // Decoding runs on the caller's thread rather than through LLamaContext.DecodeAsync's Task.Run, so that one
-        // request's native calls stay on one thread instead of hopping between pool threads every token.
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = _context.Decode(_batch);
-        if (result != DecodeResult.Ok)
-        {
-            throw new PluginException($"llama.cpp failed to evaluate tokens for model '{_model.Metadata.ModelId}': {result}")
-            {
-                FilePath = _model.Metadata.ModelPath,
-                ErrorCode = "model.decode-failed",
-            };
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private static DefaultSamplingPipeline CreateSampler(ChatOptions? options) => new()
+    /// <summary>Creates a request's sampler from its options; the one place sampling is configured.</summary>
+    internal static ISamplingPipeline CreateSampler(ChatOptions? options) => new DefaultSamplingPipeline
     {
         Temperature = options?.Temperature ?? DefaultTemperature,
         TopP = options?.TopP ?? DefaultTopP,
@@ -210,14 +141,6 @@ internal sealed partial class LlamaChatClient : IChatClient
         PresencePenalty = options?.PresencePenalty ?? 0,
         Seed = options?.Seed is { } seed ? unchecked((uint)seed) : (uint)Random.Shared.Next(),
     };
-
-    private static ChatResponseUpdate Update(string text, string responseId, string modelId) =>
-        new(ChatRole.Assistant, text.Length > 0 ? [new TextContent(text)] : [])
-        {
-            ResponseId = responseId,
-            MessageId = responseId,
-            ModelId = modelId,
-        };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} uses a plain-transcript prompt because of its chat template: {Reason}")]
     private static partial void LogFallbackTemplate(ILogger logger, string modelId, string reason);
