@@ -23,8 +23,9 @@ internal static class BenchModel
 
     /// <summary>Gets the threads llama.cpp uses: 2 (the build VM's cores), or <c>PLUGINAI_BENCH_THREADS</c>.</summary>
     /// <remarks>
-    /// With one thread llama.cpp computes on the calling thread, which lets <see cref="Paired"/> count that thread's CPU
-    /// time, and no thread waits at a barrier for a sibling that another process's work has pushed off its core.
+    /// With one thread llama.cpp computes on the thread that decodes (the caller for the direct loop, the model's scheduler
+    /// thread for the client), which lets <see cref="Paired"/> count CPU time of nothing but the work, and no thread waits at
+    /// a barrier for a sibling that another process's work has pushed off its core.
     /// </remarks>
     public static int Threads { get; } = int.TryParse(Environment.GetEnvironmentVariable("PLUGINAI_BENCH_THREADS"), out var n) && n > 0 ? n : 2;
 

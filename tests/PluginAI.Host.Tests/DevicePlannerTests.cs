@@ -156,6 +156,43 @@ public sealed class DevicePlannerTests
     }
 
     [Fact]
+    public void Plan_Cpu_RunsFourSequencesAtOnceWithTheDefaultQueue()
+    {
+        var plan = DevicePlanner.PlanGenerative(Machine(8), s_seven, s_cpuBuild);
+
+        Assert.Equal(DevicePlanner.DefaultCpuParallelSequences, plan.ParallelSequences);
+        Assert.Equal(DevicePlanner.DefaultQueueLimit, plan.QueueLimit);
+        Assert.Contains("CPU step", plan.Reasons["ParallelSequences"], StringComparison.Ordinal);
+        Assert.Contains("429", plan.Reasons["QueueLimit"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_FullyOffloaded_RunsEightSequencesAtOnce()
+    {
+        var full = DevicePlanner.PlanGenerative(Machine(16, accelerators: Nvidia(8)), s_seven, s_cudaBuild);
+        var partial = DevicePlanner.PlanGenerative(Machine(16, accelerators: Nvidia(4)), s_seven, s_cudaBuild);
+
+        Assert.Equal(DevicePlanner.DefaultGpuParallelSequences, full.ParallelSequences);
+        Assert.Contains("GPU", full.Reasons["ParallelSequences"], StringComparison.Ordinal);
+        Assert.True(partial.GpuLayers < s_seven.LayerCount);
+        Assert.Equal(DevicePlanner.DefaultCpuParallelSequences, partial.ParallelSequences);
+    }
+
+    [Theory]
+    [InlineData(2, 10, 2, 10)]
+    [InlineData(1, 0, 1, 0)]
+    [InlineData(0, -3, 1, 0)]
+    public void Plan_SequenceOverrides_AreRespectedClampedAndExplained(int parallel, int queue, int expectedParallel, int expectedQueue)
+    {
+        var plan = DevicePlanner.PlanGenerative(Machine(8), s_seven, s_cpuBuild, new PlanOverrides { ParallelSequences = parallel, QueueLimit = queue });
+
+        Assert.Equal(expectedParallel, plan.ParallelSequences);
+        Assert.Equal(expectedQueue, plan.QueueLimit);
+        Assert.Equal(parallel == expectedParallel ? $"{parallel}, as requested" : $"1: {parallel} was requested, and at least one sequence must run", plan.Reasons["ParallelSequences"]);
+        Assert.StartsWith(queue == expectedQueue ? $"{queue} waiting requests, as requested" : "0:", plan.Reasons["QueueLimit"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelProfile_FromARealGgufHeader_ReadsLayersAndCacheWidth()
     {
         var path = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.gguf");

@@ -11,6 +11,10 @@ namespace PluginAI.Backends.Llama.Internal;
 internal sealed partial class LlamaBackend : IInferenceBackend
 {
     private const int DefaultContextSize = 4096;
+    private const int DefaultParallelSequences = 4;
+
+    // llama.cpp's LLAMA_MAX_SEQ.
+    private const int MaxParallelSequences = 256;
 
     private readonly ILogger _logger;
 
@@ -93,7 +97,9 @@ internal sealed partial class LlamaBackend : IInferenceBackend
             GpuLayerCount = plan.GpuLayers,
             MainGpu = plan.MainGpu,
             LoadMode = (plan.UseMemoryMap ? LLamaLoadMode.MemoryMap : LLamaLoadMode.None) | (plan.LockMemory ? LLamaLoadMode.MemoryLock : LLamaLoadMode.None),
-            SeqMax = 1,
+            // One cache shared by all sequences (unified): any of them may use the whole context while the others leave room.
+            SeqMax = (uint)plan.ParallelSequences,
+            KVUnified = true,
         };
 
         LLamaWeights weights;
@@ -112,7 +118,7 @@ internal sealed partial class LlamaBackend : IInferenceBackend
         try
         {
             var model = new LlamaModel(modelId, path, header, plan, modelParams, weights, request.Capabilities, _logger);
-            LogLoaded(_logger, modelId, header.ToString(), plan.UseMemoryMap, plan.ContextSize, plan.Threads);
+            LogLoaded(_logger, modelId, header.ToString(), plan.UseMemoryMap, plan.ContextSize, plan.Threads, plan.ParallelSequences);
             return model;
         }
         catch
@@ -125,6 +131,7 @@ internal sealed partial class LlamaBackend : IInferenceBackend
     private static DevicePlan DefaultPlan(GgufFile header) => new()
     {
         Threads = Math.Max(1, Environment.ProcessorCount),
+        ParallelSequences = DefaultParallelSequences,
         ContextSize = Math.Min(header.ContextLength ?? DefaultContextSize, DefaultContextSize),
     };
 
@@ -136,11 +143,14 @@ internal sealed partial class LlamaBackend : IInferenceBackend
             { ContextSize: < 8 } => $"ContextSize is {plan.ContextSize}",
             { BatchSize: < 1 } => $"BatchSize is {plan.BatchSize}",
             { GpuLayers: < 0 } => $"GpuLayers is {plan.GpuLayers}",
+            { ParallelSequences: < 1 or > MaxParallelSequences } => $"ParallelSequences is {plan.ParallelSequences}",
+            { QueueLimit: < 0 } => $"QueueLimit is {plan.QueueLimit}",
+            _ when plan.ParallelSequences > plan.BatchSize => $"ParallelSequences ({plan.ParallelSequences}) is more than BatchSize ({plan.BatchSize}), so one step could not hold a token of each",
             _ => null,
         };
         if (problem is not null)
         {
-            throw new PluginException($"The device plan for '{path}' cannot be used: {problem}; expected Threads >= 1, ContextSize >= 8, BatchSize >= 1, GpuLayers >= 0")
+            throw new PluginException($"The device plan for '{path}' cannot be used: {problem}; expected Threads >= 1, ContextSize >= 8, BatchSize >= 1, GpuLayers >= 0, ParallelSequences 1 to {MaxParallelSequences} and at most BatchSize, QueueLimit >= 0")
             {
                 FilePath = path,
                 ErrorCode = "model.invalid-plan",
@@ -162,8 +172,8 @@ internal sealed partial class LlamaBackend : IInferenceBackend
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ModelId}: {Header}; memory-mapped {MemoryMapped}, context {ContextSize}, {Threads} threads")]
-    private static partial void LogLoaded(ILogger logger, string modelId, string header, bool memoryMapped, int contextSize, int threads);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ModelId}: {Header}; memory-mapped {MemoryMapped}, context {ContextSize}, {Threads} threads, {ParallelSequences} parallel sequences")]
+    private static partial void LogLoaded(ILogger logger, string modelId, string header, bool memoryMapped, int contextSize, int threads, int parallelSequences);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The plan offloads {GpuLayers} layers of {ModelId} to a GPU, but this is the CPU build of the backend; all layers run on the CPU")]
     private static partial void LogGpuLayersIgnored(ILogger logger, int gpuLayers, string modelId);

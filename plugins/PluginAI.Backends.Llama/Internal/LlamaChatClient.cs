@@ -8,7 +8,12 @@ using PluginAI.Backends.Llama.Internal.Grammar;
 
 namespace PluginAI.Backends.Llama.Internal;
 
-/// <summary>Generates text from a GGUF model, one request at a time; later callers wait in turn.</summary>
+/// <summary>Generates text from a GGUF model; concurrent requests share decode steps through the model's <see cref="LlamaScheduler"/>.</summary>
+/// <remarks>
+/// This class turns messages into prompt tokens, checks them against the context, and creates the request's sampler and
+/// <see cref="SequenceOutput"/> on the caller's thread; the scheduler's thread evaluates and samples; the caller reads the
+/// request's channel. Safe to call from any number of threads at once.
+/// </remarks>
 internal sealed partial class LlamaChatClient : IChatClient
 {
     private const float DefaultTemperature = 0.8f;
@@ -16,26 +21,30 @@ internal sealed partial class LlamaChatClient : IChatClient
     private const int DefaultTopK = 40;
 
     private readonly LlamaModel _model;
-    private readonly LLamaContext _context;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly LlamaScheduler _scheduler;
     private readonly PromptFormatter _formatter;
-    private readonly LLamaBatch _batch = new();
     private readonly ChatClientMetadata _metadata;
+    private readonly int _contextSize;
 
-    public LlamaChatClient(LlamaModel model, LLamaContext context, ILogger logger)
+    public LlamaChatClient(LlamaModel model, LLamaContext context, int parallelSequences, int queueLimit, ILogger logger)
     {
         _model = model;
-        _context = context;
+        _contextSize = (int)context.ContextSize;
         _formatter = new PromptFormatter(model.Weights, model.Header.ChatTemplate);
         _metadata = new ChatClientMetadata("llama.cpp", defaultModelId: model.Metadata.ModelId);
+        _scheduler = new LlamaScheduler(model, context, parallelSequences, queueLimit, logger);
         if (!_formatter.UsesModelTemplate)
         {
             LogFallbackTemplate(logger, model.Metadata.ModelId, model.Header.ChatTemplate is null ? "it has none" : "llama.cpp does not recognise it");
         }
     }
 
-    /// <summary>Gets the context requests run on; the benchmarks run their reference loop on the same one.</summary>
-    internal LLamaContext Context => _context;
+    /// <summary>Gets the context requests run on; the benchmarks run their reference loop on the same one, between requests.</summary>
+    /// <remarks>Code that decodes on it must call <see cref="LlamaScheduler.ForgetCachedPrompts"/> afterwards.</remarks>
+    internal LLamaContext Context => _scheduler.Context;
+
+    /// <summary>Gets the scheduler that runs this model's requests.</summary>
+    internal LlamaScheduler Scheduler => _scheduler;
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken).ConfigureAwait(false);
@@ -47,88 +56,58 @@ internal sealed partial class LlamaChatClient : IChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         _model.ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
         var constraint = OutputConstraint.From(options);
         var prompt = _formatter.Format(messages, options, constraint?.ToolInstructions);
-        var responseId = Guid.NewGuid().ToString("N");
-        var modelId = _model.Metadata.ModelId;
+        var promptTokens = Tokenize(prompt);
+        if (promptTokens.Length >= _contextSize)
+        {
+            throw _model.ContextOverflow(promptTokens.Length, _contextSize, "prompt");
+        }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _model.DisposingToken);
-        var token = linked.Token;
-        await _gate.WaitAsync(token).ConfigureAwait(false);
+        var output = new SequenceOutput(_model.Weights, _model.Metadata.ModelId, options, promptTokens.Length);
+        var sampler = CreateSampler(options, constraint?.ToGrammar(_model.Weights.NativeHandle));
+
+        // Only constrained requests read their text back through an interpreter; plain text goes out as it comes.
+        var interpreter = constraint?.CreateInterpreter();
+        var request = new GenerationRequest(promptTokens, sampler, output, cancellationToken);
         try
         {
-            var handle = _context.NativeHandle;
-            var contextSize = (int)_context.ContextSize;
-            var promptTokens = Tokenize(prompt);
-            if (promptTokens.Length >= contextSize)
+            _scheduler.Submit(request);
+        }
+        catch
+        {
+            sampler.Dispose();
+            throw;
+        }
+
+        try
+        {
+            var reader = request.Reader;
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw _model.ContextOverflow(promptTokens.Length, contextSize, "prompt");
+                while (reader.TryRead(out var item))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (interpreter is null)
+                    {
+                        yield return item.Final ?? output.Update(item.Text!);
+                    }
+                    else if (item.Final is { } final)
+                    {
+                        yield return Interpret(interpreter, final);
+                    }
+                    else if (interpreter.Append(item.Text!) is { Count: > 0 } contents)
+                    {
+                        yield return output.Update(contents);
+                    }
+                }
             }
-
-            handle.MemoryClear(true);
-            var position = await DecodePromptAsync(promptTokens, token).ConfigureAwait(false);
-
-            using var sampler = CreateSampler(options, constraint);
-            var output = constraint?.CreateInterpreter() ?? new OutputInterpreter(toolCalls: false);
-            var decoder = new StreamingTokenDecoder(_context);
-            var stops = new StopSequenceMatcher(options?.StopSequences);
-            var maxTokens = options?.MaxOutputTokens is > 0 and var max ? max : int.MaxValue;
-            var vocab = _model.Weights.NativeHandle.Vocab;
-            var generated = 0;
-            ChatFinishReason finish;
-
-            while (true)
-            {
-                token.ThrowIfCancellationRequested();
-                var next = sampler.Sample(handle, _batch.TokenCount - 1);
-                if (next.IsEndOfGeneration(vocab))
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-
-                generated++;
-                decoder.Add(next);
-                var (text, stopped) = stops.Append(decoder.Read());
-                if (output.Append(text) is { Count: > 0 } contents)
-                {
-                    yield return Update(contents, responseId, modelId);
-                }
-
-                if (stopped)
-                {
-                    finish = ChatFinishReason.Stop;
-                    break;
-                }
-
-                // Checked before evaluating the token, which would only matter for a next one: prompt plus output never exceeds the context.
-                if (generated >= maxTokens || position + 1 >= contextSize)
-                {
-                    finish = ChatFinishReason.Length;
-                    break;
-                }
-
-                _batch.Clear();
-                _batch.Add(next, position++, LLamaSeqId.Zero, true);
-                await DecodeAsync(token).ConfigureAwait(false);
-            }
-
-            var rest = finish == ChatFinishReason.Length || generated == 0 ? stops.Flush() + decoder.Read() : string.Empty;
-            var tail = output.Append(rest);
-            var completion = output.Complete(finish);
-            var final = Update([.. tail, .. completion.Contents], responseId, modelId);
-            final.FinishReason = completion.FinishReason;
-            final.Contents.Add(new UsageContent(new UsageDetails
-            {
-                InputTokenCount = promptTokens.Length,
-                OutputTokenCount = generated,
-                TotalTokenCount = promptTokens.Length + generated,
-            }));
-            yield return final;
         }
         finally
         {
-            _gate.Release();
+            // A caller that stops reading, by cancellation or by leaving the loop, frees its sequence at the next step.
+            request.Abandon();
         }
     }
 
@@ -146,17 +125,18 @@ internal sealed partial class LlamaChatClient : IChatClient
         // The model owns the context; disposing the client alone leaves the model usable.
     }
 
-    /// <summary>Waits for the running request to leave, then frees the context. Called by the model when it is disposed.</summary>
+    /// <summary>Ends every request, waits for the scheduler's thread to leave, then frees the context. Called by the model when it is disposed.</summary>
     internal async Task CloseAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        _context.Dispose();
-        _gate.Dispose();
+        var context = _scheduler.Context;
+        await _scheduler.StopAsync().ConfigureAwait(false);
+        context.Dispose();
     }
 
     private LLamaToken[] Tokenize(string prompt)
     {
-        var tokens = _context.Tokenize(prompt, addBos: _model.Weights.Vocab.ShouldAddBOS, special: true);
+        // Tokenizing reads only the vocabulary, so it runs on the caller's thread while the scheduler decodes.
+        var tokens = _model.Weights.Tokenize(prompt, add_bos: _model.Weights.Vocab.ShouldAddBOS, special: true, System.Text.Encoding.UTF8);
 
         // Templates that spell out the BOS token would otherwise get it twice.
         if (tokens.Length > 1 && tokens[0] == tokens[1] && _model.Weights.Vocab.BOS is { } bos && tokens[0] == bos)
@@ -167,48 +147,10 @@ internal sealed partial class LlamaChatClient : IChatClient
         return tokens;
     }
 
-    private async Task<int> DecodePromptAsync(LLamaToken[] tokens, CancellationToken cancellationToken)
+    /// <summary>Creates a request's sampler from its options and output grammar; the one place sampling is configured.</summary>
+    internal static ISamplingPipeline CreateSampler(ChatOptions? options, LLama.Sampling.Grammar? grammar = null) => new DefaultSamplingPipeline
     {
-        var batchSize = (int)_context.BatchSize;
-        var position = 0;
-        while (position < tokens.Length)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _batch.Clear();
-            var count = Math.Min(batchSize, tokens.Length - position);
-            for (var i = 0; i < count; i++)
-            {
-                _batch.Add(tokens[position + i], position + i, LLamaSeqId.Zero, position + i == tokens.Length - 1);
-            }
-
-            await DecodeAsync(cancellationToken).ConfigureAwait(false);
-            position += count;
-        }
-
-        return position;
-    }
-
-    private Task DecodeAsync(CancellationToken cancellationToken)
-    {
-        // Decoding runs on the caller's thread rather than through LLamaContext.DecodeAsync's Task.Run, so that one
-        // request's native calls stay on one thread instead of hopping between pool threads every token.
-        cancellationToken.ThrowIfCancellationRequested();
-        var result = _context.Decode(_batch);
-        if (result != DecodeResult.Ok)
-        {
-            throw new PluginException($"llama.cpp failed to evaluate tokens for model '{_model.Metadata.ModelId}': {result}")
-            {
-                FilePath = _model.Metadata.ModelPath,
-                ErrorCode = "model.decode-failed",
-            };
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private DefaultSamplingPipeline CreateSampler(ChatOptions? options, OutputConstraint? constraint) => new()
-    {
-        Grammar = constraint?.ToGrammar(_model.Weights.NativeHandle),
+        Grammar = grammar,
         Temperature = options?.Temperature ?? DefaultTemperature,
         TopP = options?.TopP ?? DefaultTopP,
         TopK = options?.TopK ?? DefaultTopK,
@@ -217,13 +159,16 @@ internal sealed partial class LlamaChatClient : IChatClient
         Seed = options?.Seed is { } seed ? unchecked((uint)seed) : (uint)Random.Shared.Next(),
     };
 
-    private static ChatResponseUpdate Update(IList<AIContent> contents, string responseId, string modelId) =>
-        new(ChatRole.Assistant, contents)
-        {
-            ResponseId = responseId,
-            MessageId = responseId,
-            ModelId = modelId,
-        };
+    /// <summary>The final update of a constrained request: the text still held back goes through the interpreter, then its calls and finish reason.</summary>
+    private static ChatResponseUpdate Interpret(OutputInterpreter interpreter, ChatResponseUpdate final)
+    {
+        var tail = interpreter.Append(final.Text);
+        var completion = interpreter.Complete(final.FinishReason);
+        var others = final.Contents.Where(c => c is not TextContent);
+        final.Contents = [.. tail, .. completion.Contents, .. others];
+        final.FinishReason = completion.FinishReason;
+        return final;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} uses a plain-transcript prompt because of its chat template: {Reason}")]
     private static partial void LogFallbackTemplate(ILogger logger, string modelId, string reason);

@@ -9,9 +9,9 @@ namespace PluginAI.Backends.Llama.Internal;
 
 /// <summary>A GGUF model loaded in llama.cpp, with one context for chat and one, created on first use, for embeddings.</summary>
 /// <remarks>
-/// Each context runs one sequence at a time; callers wait their turn on a <see cref="SemaphoreSlim"/>, so concurrent
-/// requests queue rather than share native state. Disposing cancels running requests, waits for them to leave, then frees
-/// the contexts and the weights.
+/// The chat context runs up to <see cref="DevicePlan.ParallelSequences"/> sequences at once, batched by one
+/// <see cref="LlamaScheduler"/> thread; the embedding context runs one input at a time. Disposing cancels every request in
+/// flight, waits for the scheduler's thread to leave, then frees the contexts and the weights.
 /// </remarks>
 internal sealed class LlamaModel : ILoadedModel
 {
@@ -49,7 +49,7 @@ internal sealed class LlamaModel : ILoadedModel
 
         if (chatContext is not null)
         {
-            _chatClient = new LlamaChatClient(this, chatContext, logger);
+            _chatClient = new LlamaChatClient(this, chatContext, plan.ParallelSequences, plan.QueueLimit, logger);
         }
 
         if (capabilities.HasFlag(ModelCapabilities.Embeddings))
@@ -125,6 +125,7 @@ internal sealed class LlamaModel : ILoadedModel
             parameters = _modelParams with
             {
                 Embeddings = true,
+                SeqMax = 1,
                 BatchSize = size,
                 UBatchSize = size,
                 PoolingType = Header.TryGetValue($"{Header.Architecture}.pooling_type", out _) ? LLamaPoolingType.Unspecified : LLamaPoolingType.Mean,

@@ -19,6 +19,13 @@ public sealed record DevicePlan
     /// <summary>Gets the batch size for prompt processing and embedding, in tokens or inputs.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>Gets the number of sequences a chat model generates at once (continuous batching); at least 1.</summary>
+    /// <remarks>The sequences share the context's key-value cache; requests beyond this wait in a queue of <see cref="QueueLimit"/>.</remarks>
+    public int ParallelSequences { get; init; } = 1;
+
+    /// <summary>Gets the number of requests that may wait for a free sequence before new ones are refused; 0 refuses any request that cannot start at once.</summary>
+    public int QueueLimit { get; init; } = 64;
+
     /// <summary>Gets a value indicating whether weights are memory-mapped rather than read into memory.</summary>
     public bool UseMemoryMap { get; init; } = true;
 

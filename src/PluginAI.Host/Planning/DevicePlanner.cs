@@ -21,6 +21,15 @@ public static class DevicePlanner
     /// <summary>The context the planner aims for when the user sets none: long enough for retrieval-augmented answers.</summary>
     public const int DefaultContext = 4096;
 
+    /// <summary>The sequences a model generates at once on the CPU when the user sets none.</summary>
+    public const int DefaultCpuParallelSequences = 4;
+
+    /// <summary>The sequences a model generates at once when all of it runs on a GPU and the user sets none.</summary>
+    public const int DefaultGpuParallelSequences = 8;
+
+    /// <summary>The requests that may wait for a free sequence when the user sets no limit.</summary>
+    public const int DefaultQueueLimit = 64;
+
     private const long MiB = 1024 * 1024;
     private const long GpuReserveBytes = 512 * MiB;
     private const long CpuOverheadBytes = 256 * MiB;
@@ -154,6 +163,7 @@ public static class DevicePlanner
         }
 
         reasons[nameof(DevicePlan.EstimatedMemoryBytes)] = fit;
+        var (parallel, queueLimit) = PlanSequences(overrides, gpuLayers > model.LayerCount, reasons);
         var npu = hardware.Accelerators.FirstOrDefault(a => a.Type == AcceleratorType.Npu);
         if (npu is not null)
         {
@@ -167,6 +177,8 @@ public static class DevicePlanner
             MainGpu = gpu is null ? 0 : Math.Max(0, hardware.Accelerators.Where(a => a.Type == AcceleratorType.Gpu).ToList().IndexOf(gpu)),
             ContextSize = context,
             BatchSize = Math.Min(context, 512),
+            ParallelSequences = parallel,
+            QueueLimit = queueLimit,
             UseMemoryMap = useMmap,
             LockMemory = lockMemory,
             Device = device,
@@ -218,6 +230,32 @@ public static class DevicePlanner
             Device = device,
             Reasons = reasons,
         };
+    }
+
+    private static (int Parallel, int QueueLimit) PlanSequences(PlanOverrides overrides, bool fullyOffloaded, Dictionary<string, string> reasons)
+    {
+        int parallel;
+        if (overrides.ParallelSequences is { } requested)
+        {
+            parallel = Math.Max(1, requested);
+            reasons[nameof(DevicePlan.ParallelSequences)] = parallel == requested ? $"{requested}, as requested" : $"1: {requested} was requested, and at least one sequence must run";
+        }
+        else if (fullyOffloaded)
+        {
+            parallel = DefaultGpuParallelSequences;
+            reasons[nameof(DevicePlan.ParallelSequences)] = $"{parallel}: with every layer on the GPU one token per sequence barely costs more than one token alone, so up to {parallel} requests share each step; they share the context's key-value cache, so memory does not grow";
+        }
+        else
+        {
+            parallel = DefaultCpuParallelSequences;
+            reasons[nameof(DevicePlan.ParallelSequences)] = $"{parallel}: a CPU step reads all the weights once whatever the number of sequences, so {parallel} requests share each step for more tokens per second in all, at some cost to each one's speed; they share the context's key-value cache, so memory does not grow";
+        }
+
+        var queueLimit = Math.Max(0, overrides.QueueLimit ?? DefaultQueueLimit);
+        reasons[nameof(DevicePlan.QueueLimit)] = overrides.QueueLimit is { } limit
+            ? limit == queueLimit ? $"{limit} waiting requests, as requested" : $"0: {limit} was requested, and a queue cannot be shorter than empty"
+            : $"{queueLimit} waiting requests; beyond that a request is refused at once (HTTP 429 with Retry-After) rather than waiting without bound";
+        return (parallel, queueLimit);
     }
 
     private static int PlanThreads(HardwareProfile hardware, PlanOverrides overrides, Dictionary<string, string> reasons)
