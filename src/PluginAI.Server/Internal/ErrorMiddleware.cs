@@ -12,14 +12,20 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ServerMetric
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        int? clientClosed = null;
         try
         {
             await next(context).ConfigureAwait(false);
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException)
         {
-            // The client went away; nothing to answer.
-            context.Response.StatusCode = 499;
+            // The client went away; nothing to answer. Counted as 499 (nginx's "client closed request"); the response's
+            // own status cannot change once a stream has begun.
+            clientClosed = 499;
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = 499;
+            }
         }
         catch (Exception ex)
         {
@@ -42,10 +48,11 @@ internal sealed partial class ErrorMiddleware(RequestDelegate next, ServerMetric
         finally
         {
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            metrics.RecordRequest(route, context.Request.Method, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+            var status = clientClosed ?? context.Response.StatusCode;
+            metrics.RecordRequest(route, context.Request.Method, status, Stopwatch.GetElapsedTime(started));
             if (options.LogRequests)
             {
-                LogRequest(logger, context.Request.Method, context.Request.Path, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                LogRequest(logger, context.Request.Method, context.Request.Path, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
     }
