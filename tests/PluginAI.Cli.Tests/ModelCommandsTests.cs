@@ -105,6 +105,22 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.True(plan.GetProperty("useMemoryMap").GetBoolean());
     }
 
+    [Fact]
+    public async Task DoctorModel_TakesParallelSequencesAndQueueAndRefusesBadValues()
+    {
+        var result = await RunJsonAsync("doctor", "--model", _model, "--parallel", "2", "--queue", "5", "--json");
+        var plan = result.GetProperty("model").GetProperty("plan");
+        Assert.Equal(2, plan.GetProperty("parallelSequences").GetInt32());
+        Assert.Equal(5, plan.GetProperty("queueLimit").GetInt32());
+
+        var (parallelExit, _, parallelError) = await PluginAICli.RunAsync(_home, "doctor", "--model", _model, "--parallel", "0");
+        Assert.NotEqual(0, parallelExit);
+        Assert.Contains("--parallel must be at least 1; got 0", parallelError, StringComparison.Ordinal);
+        var (queueExit, _, queueError) = await PluginAICli.RunAsync(_home, "doctor", "--model", _model, "--queue", "-1");
+        Assert.NotEqual(0, queueExit);
+        Assert.Contains("--queue must be 0 or more; got -1", queueError, StringComparison.Ordinal);
+    }
+
     private async Task<JsonElement> RunJsonAsync(params string[] args)
     {
         var (exit, output, error) = await PluginAICli.RunAsync(_home, args);
