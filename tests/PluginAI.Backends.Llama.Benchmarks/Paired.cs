@@ -25,15 +25,16 @@ internal static partial class Paired
     private const int WarmupRounds = 2;
     private const int ClockProcessCpuTime = 2;
 
-    public static async Task RunAsync(int rounds, TextWriter output)
+    public static async Task RunAsync(int rounds, TextWriter output, bool stories = false)
     {
-        await using var paths = await GenerationPaths.CreateAsync();
+        await using var paths = await GenerationPaths.CreateAsync(stories);
+        output.WriteLine($"model {paths.ModelName}");
         var cpu = BenchModel.Threads == 1 && OperatingSystem.IsLinux();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {BenchModel.Threads}, {rounds} rounds after {WarmupRounds} warm-up rounds, CPU time {(cpu ? "measured" : "not measured (needs 1 thread on Linux)")}"));
         var cases = new (string Name, string Prompt, int MaxTokens, Func<TokenWork, int> Counted)[]
         {
-            ("generate", GenerationPaths.ShortPrompt, GenerationPaths.GeneratedTokens, w => w.GeneratedTokens),
-            ("prompt", GenerationPaths.LongPrompt, 1, w => w.PromptTokens),
+            ("generate", paths.ShortPromptText, paths.GenerateTokens, w => w.GeneratedTokens),
+            ("prompt", paths.LongPromptText, 1, w => w.PromptTokens),
         };
 
         foreach (var (name, prompt, maxTokens, counted) in cases)

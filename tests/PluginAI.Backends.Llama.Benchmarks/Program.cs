@@ -7,13 +7,13 @@ using PluginAI.Backends.Llama.Benchmarks;
 using PluginAI.Backends.Llama.Internal;
 
 // "memory mmap|nommap" measures resident memory in a fresh process, where nothing else has touched the model;
-// "compare [rounds]" times the two generation paths in alternation (see Paired);
+// "compare [rounds] [stories]" times the two generation paths in alternation (see Paired), on the random model or stories260K;
 // "concurrency [tokens] [requests per client]" measures aggregate tokens/s at 1 and 4 concurrent clients (see Concurrency);
 // anything else goes to BenchmarkDotNet (for example: --filter '*').
 if (args is ["compare", ..])
 {
     var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
-    await Paired.RunAsync(rounds, Console.Out);
+    await Paired.RunAsync(rounds, Console.Out, stories: args is [_, _, "stories"]);
     return 0;
 }
 
