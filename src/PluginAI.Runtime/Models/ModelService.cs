@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using PluginAI.Gguf;
 using PluginAI.Host.Planning;
+using PluginAI.Runtime.Models.Internal;
 
 namespace PluginAI.Runtime.Models;
 
@@ -73,4 +75,68 @@ public sealed class ModelService
     /// <param name="nameOrPath">The model.</param>
     /// <returns><see langword="true"/> when it was unloaded.</returns>
     public Task<bool> UnloadAsync(string nameOrPath) => _pool.UnloadAsync(nameOrPath);
+
+    /// <summary>
+    /// Downloads a model into the models folder of the PluginAI home, verifies it and registers it. An interrupted pull
+    /// leaves a <c>.partial</c> file that the next pull of the same file resumes; nothing already registered is touched
+    /// until the new file is complete, verified and moved into place.
+    /// </summary>
+    /// <param name="request">The source and how to check it.</param>
+    /// <param name="progress">Receives progress, from the thread that downloads.</param>
+    /// <param name="cancellationToken">A token to cancel; the partial file is kept for a later resume.</param>
+    /// <returns>The registered model.</returns>
+    /// <exception cref="PluginException">
+    /// The source is not valid or cannot be reached, the server refuses (with an error code such as
+    /// <c>pull.unauthorized</c> or <c>pull.not-found</c>), the hash or the GGUF header is wrong, or the download stopped.
+    /// </exception>
+    public async Task<ModelPullResult> PullAsync(ModelPullRequest request, IProgress<ModelPullProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var hardware = await _hosts.GetHardwareAsync(cancellationToken).ConfigureAwait(false);
+        return await new ModelPuller(_hosts.Paths, hardware).PullAsync(request, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a GGUF model's header and plans how it would run here, without loading it.</summary>
+    /// <param name="nameOrPath">A registered name or a file path.</param>
+    /// <param name="overrides">The user's choices for the plan.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The header as a person needs it, and the plan.</returns>
+    /// <exception cref="PluginException">The model cannot be found, or it is not a GGUF file.</exception>
+    public async Task<ModelInfo> InfoAsync(string nameOrPath, PlanOverrides? overrides = null, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanAsync(nameOrPath, overrides, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(plan.Path))
+        {
+            throw new PluginException($"{nameOrPath}: a built-in model of {plan.Backend.Metadata.Name}, not a GGUF file; 'models info' reads GGUF files.") { ErrorCode = "model.not-gguf" };
+        }
+
+        GgufFile header;
+        try
+        {
+            header = GgufFile.Read(plan.Path);
+        }
+        catch (GgufFormatException ex)
+        {
+            throw new PluginException($"{plan.Path}: not a GGUF model ({ex.Message}).", ex) { FilePath = plan.Path, ErrorCode = "model.not-gguf" };
+        }
+
+        return new ModelInfo
+        {
+            Path = plan.Path,
+            FileBytes = header.FileSize,
+            Name = header.Name,
+            Architecture = header.Architecture,
+            Parameters = header.Tensors.Sum(t => t.ElementCount),
+            Quantization = header.QuantizationName,
+            ContextLength = header.ContextLength,
+            Layers = header.BlockCount,
+            EmbeddingLength = header.EmbeddingLength,
+            HasChatTemplate = !string.IsNullOrEmpty(header.ChatTemplate),
+            Tokenizer = header.GetString("tokenizer.ggml.model"),
+            VocabularySize = header.TryGetValue("tokenizer.ggml.tokens", out var tokens) ? tokens.Count : header.VocabSize,
+            GgufVersion = header.Version,
+            Backend = plan.Backend.Metadata.Name,
+            Plan = plan.Plan,
+        };
+    }
 }
