@@ -230,6 +230,26 @@ public sealed class ModelPullTests : IDisposable
         Assert.True(info.GetProperty("plan").GetProperty("estimatedMemoryBytes").GetInt64() > 0);
     }
 
+    [Fact]
+    public async Task Quantize_F32ToQ8_0_WritesASmallerCopyBesideIt_RegistersIt_AndItGenerates()
+    {
+        var source = Path.Combine(_home, "large.gguf");
+        var (addExit, _, addError) = await PluginAICli.RunAsync(_home, "models", "add", "big", source);
+        Assert.True(addExit == 0, addError);
+
+        var result = await RunJsonAsync("models", "quantize", "big", "--type", "q8_0", "--json");
+
+        Assert.Equal("big-Q8_0", result.GetProperty("name").GetString());
+        Assert.Equal(Path.Combine(_home, "large.Q8_0.gguf"), result.GetProperty("path").GetString());
+        Assert.True(result.GetProperty("bytes").GetInt64() < _large.Length / 2, $"{result.GetProperty("bytes").GetInt64()} of {_large.Length}");
+        Assert.Equal("cpu", result.GetProperty("plan").GetProperty("device").GetString());
+        var info = await RunJsonAsync("models", "info", "big-Q8_0", "--json");
+        Assert.Equal("Q8_0", info.GetProperty("quantization").GetString());
+
+        var answer = await RunJsonAsync("run", "-m", "big-Q8_0", "--max-tokens", "4", "--seed", "1", "--json", "Hi");
+        Assert.InRange(answer.GetProperty("usage").GetProperty("outputTokens").GetInt32(), 1, 4);
+    }
+
     private byte[] WriteModel(string name, TinyLlamaModelOptions options)
     {
         var path = Path.Combine(_home, name);

@@ -79,6 +79,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(remove);
         command.Subcommands.Add(ModelsPullCommand.Create(console));
         command.Subcommands.Add(ModelsInfoCommand.Create(console));
+        command.Subcommands.Add(ModelsQuantizeCommand.Create(console));
         return command;
     }
 }

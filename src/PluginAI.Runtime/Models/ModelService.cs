@@ -6,7 +6,7 @@ using PluginAI.Runtime.Models.Internal;
 namespace PluginAI.Runtime.Models;
 
 /// <summary>The models use case: registered names, the default-model rule, plans, and what the pool holds.</summary>
-public sealed class ModelService
+public sealed partial class ModelService
 {
     private readonly PluginHostProvider _hosts;
     private readonly ModelPool _pool;
@@ -139,4 +139,79 @@ public sealed class ModelService
             Plan = plan.Plan,
         };
     }
+
+    /// <summary>
+    /// Writes a quantised copy of a model beside the original (<c>NAME.TYPE.gguf</c>) with the backend's quantiser, checks
+    /// its GGUF header and registers it. The copy is written under a <c>.partial</c> name and renamed when complete.
+    /// </summary>
+    /// <param name="nameOrPath">A registered name or a GGUF file.</param>
+    /// <param name="type">The quantisation type, such as <c>Q4_K_M</c>, <c>Q5_K_M</c> or <c>Q8_0</c>.</param>
+    /// <param name="name">The name to register the copy under; by default the original's name with the type appended.</param>
+    /// <param name="threads">The threads to use; 0 for one per core.</param>
+    /// <param name="progress">Receives the bytes written so far, while the backend works.</param>
+    /// <param name="cancellationToken">A token to cancel before the work starts.</param>
+    /// <returns>The registered copy.</returns>
+    /// <exception cref="PluginException">No backend can quantise the model, the type is not supported, or the copy exists.</exception>
+    public async Task<ModelQuantizeResult> QuantizeAsync(string nameOrPath, string type, string? name = null, int threads = 0, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        var plan = await PlanAsync(nameOrPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (plan.Backend.GetService(typeof(PluginAI.Backends.IModelQuantizer)) is not PluginAI.Backends.IModelQuantizer quantizer)
+        {
+            throw new PluginException($"{plan.Path}: the backend {plan.Backend.Metadata.Name} cannot quantise models.") { FilePath = plan.Path, ErrorCode = "quantize.unsupported" };
+        }
+
+        var canonical = quantizer.QuantizationTypes.FirstOrDefault(t => string.Equals(t, type, StringComparison.OrdinalIgnoreCase))
+            ?? throw new PluginException($"'{type}' is not a quantisation type {plan.Backend.Metadata.Name} writes; expected one of {string.Join(", ", quantizer.QuantizationTypes)}.") { ErrorCode = "quantize.type" };
+        var source = plan.Path;
+        var folder = System.IO.Path.GetDirectoryName(source)!;
+        var stem = QuantSuffix().Replace(System.IO.Path.GetFileNameWithoutExtension(source), string.Empty);
+        var destination = System.IO.Path.Combine(folder, $"{stem}.{canonical}.gguf");
+        if (File.Exists(destination))
+        {
+            throw new PluginException($"{destination} already exists; register it with 'pluginai models add' or delete it first.") { FilePath = destination, ErrorCode = "quantize.exists" };
+        }
+
+        var registeredName = name ?? $"{(Registry.List().FirstOrDefault(m => string.Equals(m.Name, nameOrPath, StringComparison.OrdinalIgnoreCase))?.Name ?? InvalidNameCharacters().Replace(stem, "-"))}-{canonical}";
+        var partial = destination + ".partial";
+        File.Delete(partial);
+        var work = quantizer.QuantizeAsync(source, partial, canonical, threads, cancellationToken);
+        try
+        {
+            while (!work.IsCompleted)
+            {
+                await Task.WhenAny(work, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
+                if (progress is not null && File.Exists(partial))
+                {
+                    progress.Report(new FileInfo(partial).Length);
+                }
+            }
+
+            await work.ConfigureAwait(false);
+            try
+            {
+                _ = GgufFile.Read(partial);
+            }
+            catch (GgufFormatException ex)
+            {
+                throw new PluginException($"{destination}: the quantised file is not a valid GGUF model ({ex.Message}).", ex) { FilePath = destination, ErrorCode = "quantize.invalid" };
+            }
+
+            File.Move(partial, destination, overwrite: false);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+
+        var model = Registry.Add(registeredName, destination);
+        return new ModelQuantizeResult(model.Name, destination, canonical, source, new FileInfo(source).Length, new FileInfo(destination).Length);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[.-](F32|F16|BF16|Q\d[A-Z0-9_]*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex QuantSuffix();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^A-Za-z0-9._-]", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex InvalidNameCharacters();
 }
