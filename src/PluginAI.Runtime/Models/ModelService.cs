@@ -32,6 +32,22 @@ public sealed partial class ModelService
 
     private ModelRegistry Registry => new(_hosts.Paths);
 
+    /// <summary>The command that would download a model a user named but does not have, to offer instead of a bare "not found".</summary>
+    /// <param name="model">The name, <c>OWNER/REPO</c> or <c>hf:OWNER/REPO[:QUANT]</c> the user gave.</param>
+    /// <returns>A <c>pluginai models pull</c> command line.</returns>
+    public static string PullCommandFor(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.StartsWith("hf:", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"pluginai models pull {model}";
+        }
+
+        return model.Count(c => c == '/') == 1 && !model.StartsWith('/') && !model.StartsWith('.') && !System.IO.Path.HasExtension(model)
+            ? $"pluginai models pull hf:{model}"
+            : $"pluginai models pull hf:OWNER/REPO --name {(model.Length is > 0 and <= 64 && model.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') ? model : "NAME")}";
+    }
+
     /// <summary>Lists the registered models.</summary>
     /// <returns>The models, by name.</returns>
     public IReadOnlyList<RegisteredModel> List() => Registry.List();
