@@ -157,6 +157,20 @@ public sealed class ModelPullTests : IDisposable
     }
 
     [Fact]
+    public async Task Pull_EndpointAndTokenFromHubJson_AreUsedWhenTheEnvironmentHasNone()
+    {
+        _hub.RequiredToken = "hf_from_config";
+        await File.WriteAllTextAsync(Path.Combine(_home, "hub.json"), $$"""{ "endpoint": "{{_hub.Endpoint}}", "token": "hf_from_config" }""");
+        var environment = new Dictionary<string, string> { ["HF_ENDPOINT"] = string.Empty, ["HF_TOKEN"] = string.Empty };
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, environment, "models", "pull", "hf:test/tiny:Q4_K_M", "--json");
+
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("hf_from_config", output + error, StringComparison.Ordinal);
+        Assert.Equal(_small, await File.ReadAllBytesAsync(Path.Combine(ModelsFolder, SmallFile)));
+    }
+
+    [Fact]
     public async Task Pull_UnknownRepository_Is404NamingTheRepository()
     {
         var (exit, _, error) = await PluginAICli.RunAsync(_home, Environment(), "models", "pull", "hf:someone/missing");

@@ -51,7 +51,7 @@ internal sealed partial class ModelPuller
         var token = Environment.GetEnvironmentVariable("HF_TOKEN") is { Length: > 0 } envToken ? envToken : config.Token;
         if (HubSource.TryParse(request.Source, out var repository, out var selector))
         {
-            var endpoint = HubEndpoint(request.HubEndpoint ?? Environment.GetEnvironmentVariable("HF_ENDPOINT") ?? config.Endpoint ?? DefaultHubEndpoint);
+            var endpoint = HubEndpoint(request.HubEndpoint ?? (Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } envEndpoint ? envEndpoint : null) ?? config.Endpoint ?? DefaultHubEndpoint);
             file = await HubSource.ResolveAsync(http, endpoint, token, repository, selector, _hardware, cancellationToken).ConfigureAwait(false);
             if (file.Sha256 is null)
             {
