@@ -20,7 +20,7 @@ public sealed class LlamaPlugin : IPlugin
         services.AddSingleton<IInferenceBackend>(provider =>
         {
             var loggerFactory = provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-            return new LlamaBackend(loggerFactory.CreateLogger("PluginAI.Backends.Llama"));
+            return new QuantizingLlamaBackend(new LlamaBackend(loggerFactory.CreateLogger("PluginAI.Backends.Llama")));
         });
     }
 }

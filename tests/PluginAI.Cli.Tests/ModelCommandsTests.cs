@@ -76,6 +76,19 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("no-such-model: no installed backend can load this model", output, StringComparison.Ordinal);
         Assert.Contains("pluginai models list", output, StringComparison.Ordinal);
+        Assert.Contains("pluginai models pull hf:OWNER/REPO --name no-such-model", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAndAsk_HubModelNotYetPulled_OfferThePullCommand()
+    {
+        var (runExit, _, run) = await PluginAICli.RunAsync(_home, "run", "--model", "hf:acme/tiny-GGUF:Q4_K_M", "hello");
+        var (askExit, _, ask) = await PluginAICli.RunAsync(_home, "ask", "--model", "acme/tiny-GGUF", "--from", _home, "hello?");
+
+        Assert.Equal(1, runExit);
+        Assert.Contains("not downloaded yet; get it with 'pluginai models pull hf:acme/tiny-GGUF:Q4_K_M'", run, StringComparison.Ordinal);
+        Assert.Equal(1, askExit);
+        Assert.Contains("'pluginai models pull hf:acme/tiny-GGUF'", ask, StringComparison.Ordinal);
     }
 
     [Fact]

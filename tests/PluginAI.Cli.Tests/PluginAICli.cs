@@ -8,7 +8,21 @@ internal static class PluginAICli
 {
     public static string Path { get; } = typeof(PluginAICli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PluginAICli").Value!;
 
-    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string home, params string[] args)
+    public static Task<(int ExitCode, string Out, string Error)> RunAsync(string home, params string[] args) =>
+        RunAsync(home, new Dictionary<string, string>(), args);
+
+    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(home, environment, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the command without waiting for it; the caller reads its output and disposes it.</summary>
+    public static Process Start(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,11 +39,11 @@ internal static class PluginAICli
         start.Environment["PLUGINAI_HOME"] = home;
         start.Environment["NO_COLOR"] = "1";
         start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
     }
 }

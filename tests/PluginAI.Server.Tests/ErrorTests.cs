@@ -88,6 +88,11 @@ public sealed class ErrorTests(ServerFixture fixture) : IClassFixture<ServerFixt
         {
             Assert.Equal("model_not_found", (await ReadErrorAsync(response, 404)).GetProperty("code").GetString());
         }
+
+        using (var response = await PostJsonAsync("v1/chat/completions", """{"model":"acme/tiny-GGUF","messages":[{"role":"user","content":"hi"}]}"""))
+        {
+            Assert.Contains("'pluginai models pull hf:acme/tiny-GGUF'", (await ReadErrorAsync(response, 404)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

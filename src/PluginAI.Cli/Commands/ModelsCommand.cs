@@ -11,7 +11,7 @@ internal static class ModelsCommand
 {
     public static Command Create(CliConsole console)
     {
-        var command = new Command("models", "Register model files by name.");
+        var command = new Command("models", "Register, download and inspect models.");
 
         var name = new Argument<string>("name") { Description = "The name to use in --model." };
         var path = new Argument<FileInfo>("path") { Description = "The model file (.gguf, or .onnx with vocab.txt beside it)." };
@@ -77,6 +77,9 @@ internal static class ModelsCommand
         command.Subcommands.Add(add);
         command.Subcommands.Add(list);
         command.Subcommands.Add(remove);
+        command.Subcommands.Add(ModelsPullCommand.Create(console));
+        command.Subcommands.Add(ModelsInfoCommand.Create(console));
+        command.Subcommands.Add(ModelsQuantizeCommand.Create(console));
         return command;
     }
 }

@@ -30,7 +30,7 @@ public sealed class ChatService
     {
         options ??= new ChatSessionOptions();
         var model = _models.ResolveChatModel(options.Model)
-            ?? throw new PluginException($"No chat model is named and none is registered as '{_models.DefaultChatModel}'; add one with 'pluginai models add {_models.DefaultChatModel} path/to/model.gguf'.") { ErrorCode = "model.none" };
+            ?? throw new PluginException($"No chat model is named and none is registered as '{_models.DefaultChatModel}'; add one with 'pluginai models add {_models.DefaultChatModel} path/to/model.gguf', or download one with '{ModelService.PullCommandFor(_models.DefaultChatModel)}'.") { ErrorCode = "model.none" };
         var host = await _hosts.GetAsync(cancellationToken).ConfigureAwait(false);
         var lease = await _pool.AcquireAsync(model, ModelCapabilities.Chat, options.Plan, cancellationToken).ConfigureAwait(false);
         var chain = new PostprocessorChain(options.Raw ? [] : host.GetPostprocessors());

@@ -19,9 +19,14 @@ public static class ModelResolver
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(nameOrPath);
         var path = new ModelRegistry(host.Paths).Resolve(nameOrPath);
+        if (path.StartsWith("hf:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PluginException($"{path}: this model is not downloaded yet; get it with '{ModelService.PullCommandFor(path)}', then use the name it is registered under.") { FilePath = path, ErrorCode = "model.missing" };
+        }
+
         if (LooksLikeAFile(path) && !File.Exists(path) && !Directory.Exists(path))
         {
-            throw new PluginException($"{Path.GetFullPath(path)}: the model file does not exist; expected a GGUF file, an .onnx file with vocab.txt beside it, or a name from 'pluginai models list'.") { FilePath = path, ErrorCode = "model.missing" };
+            throw new PluginException($"{Path.GetFullPath(path)}: the model file does not exist; expected a GGUF file, an .onnx file with vocab.txt beside it, or a name from 'pluginai models list'{(Path.IsPathRooted(path) || Path.HasExtension(path) ? string.Empty : $"; to download a model from a hub: '{ModelService.PullCommandFor(path)}'")}.") { FilePath = path, ErrorCode = "model.missing" };
         }
 
         var backends = host.GetBackends();
@@ -31,7 +36,7 @@ public static class ModelResolver
             var installed = backends.Count == 0
                 ? "no backend plugin is loaded (see 'pluginai doctor')"
                 : "the loaded backends read " + string.Join(", ", backends.Select(b => $"{b.Metadata.Name} ({string.Join(", ", b.Metadata.Formats)})"));
-            var missing = File.Exists(path) || Path.IsPathRooted(path) ? string.Empty : " It is neither a file nor a registered model name ('pluginai models list').";
+            var missing = File.Exists(path) || Path.IsPathRooted(path) ? string.Empty : $" It is neither a file nor a registered model name ('pluginai models list'); to download it: '{ModelService.PullCommandFor(path)}'.";
             throw new PluginException($"{path}: no installed backend can load this model; {installed}.{missing}") { FilePath = path, ErrorCode = "model.no-backend" };
         }
 

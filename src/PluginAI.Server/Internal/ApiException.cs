@@ -16,5 +16,5 @@ internal sealed class ApiException(int status, string message, string? param = n
     public static ApiException BadRequest(string param, string message, string code = "invalid_parameter") => new(400, message, param, code);
 
     public static ApiException ModelNotFound(string model) =>
-        new(404, $"The model '{model}' does not exist here; GET /v1/models lists the models this server has.", "model", "model_not_found");
+        new(404, $"The model '{model}' does not exist here; GET /v1/models lists the models this server has, and '{PluginAI.Runtime.Models.ModelService.PullCommandFor(model)}' on the server's machine downloads one.", "model", "model_not_found");
 }

@@ -16,7 +16,7 @@ internal sealed class ModelCatalog(ModelService models, KnowledgeBaseService kno
     /// <summary>Finds a registered model by the id a client sent.</summary>
     public RegisteredModel RequireRegistered(string id, string param = "model") =>
         models.List().FirstOrDefault(m => string.Equals(m.Name, id, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ApiException(404, $"The model '{id}' does not exist here; GET /v1/models lists the models this server has.", param, "model_not_found");
+        ?? throw new ApiException(404, $"The model '{id}' does not exist here; GET /v1/models lists the models this server has, and '{ModelService.PullCommandFor(id)}' on the server's machine downloads one.", param, "model_not_found");
 
     /// <summary>Resolves an embedding model id: the built-in model, or a registered model.</summary>
     public string ResolveEmbedding(string id) =>
