@@ -35,6 +35,34 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PluginInTheHomeWithABundledId_IsShownOverridingItInListAndDoctor()
+    {
+        var bundled = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(PluginAICli.Path)!, "plugins", "PluginAI.Redaction");
+        var copy = System.IO.Path.Combine(_home, "plugins", "PluginAI.Redaction");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(bundled, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(bundled, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "plugins", "list", "--allow-unsigned");
+        Assert.True(exit == 0, error);
+        Assert.Contains("overrides the bundled plugin in", output, StringComparison.Ordinal);
+
+        (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--json", "--allow-unsigned");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var records = json.RootElement.GetProperty("plugins").EnumerateArray().Where(p => p.GetProperty("id").GetString() == "PluginAI.Redaction").ToList();
+        var home = Assert.Single(records, p => p.GetProperty("source").GetString() == "home");
+        Assert.Equal("loaded", home.GetProperty("status").GetString());
+        Assert.Equal(bundled, home.GetProperty("overrides").GetString());
+        var shadowed = Assert.Single(records, p => p.GetProperty("source").GetString() == "bundled");
+        Assert.Contains("overridden by the plugin with the same id", shadowed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_TableExplainsWhyAPluginIsIncompatible()
     {
         var plugin = System.IO.Path.Combine(_home, "plugins", "needs-gpu");
