@@ -332,6 +332,27 @@ public sealed class PluginInstaller
         return (previous, current);
     }
 
+    /// <summary>
+    /// Accepts the signed index a source serves now even when its version is lower than the one seen before, as after a
+    /// registry's reset; the signature must still come from a trusted registry key, and the index must be fresh.
+    /// </summary>
+    /// <param name="sourceName">The source's name.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>What was kept before and what is accepted now.</returns>
+    /// <exception cref="RegistryException">No such source, or it publishes no signed index.</exception>
+    /// <exception cref="TrustException">The index is not signed by a trusted registry key, is expired, or is issued in the future.</exception>
+    public async Task<IndexReset> ResetIndexAsync(string sourceName, CancellationToken cancellationToken = default)
+    {
+        var download = await _client.GetSourceSignedIndexAsync(sourceName, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"source '{sourceName}' publishes no signed index; there is nothing to reset");
+        var policy = LoadPolicy();
+        using var _lock = AcquireLock();
+        var state = RegistryIndexState.Load(Path.Combine(_paths.Home, RegistryIndexState.FileName));
+        var (previous, accepted) = state.Reset(download.SourceKey, download.Envelope, policy, _options.TimeProvider.GetUtcNow());
+        var signer = policy.Find(download.Envelope.KeyId);
+        return new IndexReset(download.SourceName, download.SourceKey, previous, accepted, download.Envelope.KeyId, signer?.Name);
+    }
+
     /// <summary>Gets the publisher a plugin id is pinned to.</summary>
     /// <param name="id">The plugin id.</param>
     /// <returns>The pin, or <see langword="null"/> when no signed package of that id was installed.</returns>

@@ -117,6 +117,19 @@ public sealed class RegistryClient
         return [.. candidates.DistinctBy(c => c.Version).OrderByDescending(c => c.Version)];
     }
 
+    /// <summary>Downloads the signed index a source publishes, by the source's name.</summary>
+    /// <param name="sourceName">The source's name in <c>pluginai.config</c>.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The index, or <see langword="null"/> when the source publishes none.</returns>
+    /// <exception cref="RegistryException">No enabled source has that name.</exception>
+    public Task<SignedIndexDownload?> GetSourceSignedIndexAsync(string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        var source = _settings.GetEnabledNuGetSources().FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new RegistryException($"{_settings.ConfigPath}: no enabled package source named '{sourceName}'; 'pluginai sources list' shows them");
+        return Source(source).GetSignedIndexAsync(cancellationToken);
+    }
+
     /// <summary>Downloads a candidate's package into a folder with NuGet's <see cref="FindPackageByIdResource"/>.</summary>
     /// <param name="candidate">The package.</param>
     /// <param name="directory">The download folder, such as <c>&lt;home&gt;/cache/packages</c>.</param>
