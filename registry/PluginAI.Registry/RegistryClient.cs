@@ -91,7 +91,11 @@ public sealed class RegistryClient
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>The candidates.</returns>
     /// <exception cref="RegistryException">No source could be read.</exception>
-    public async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken = default) =>
+        GetCandidatesAsync(id, new List<string>(), cancellationToken);
+
+    /// <summary>Finds every version of a plugin in every enabled source, collecting the packages of that id that were skipped and why.</summary>
+    internal async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, ICollection<string> skipped, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var candidates = new List<PluginPackageCandidate>();
@@ -101,7 +105,7 @@ public sealed class RegistryClient
         {
             try
             {
-                candidates.AddRange(await Source(source).GetCandidatesAsync(id, cancellationToken).ConfigureAwait(false));
+                candidates.AddRange(await Source(source).GetCandidatesAsync(id, skipped, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException or UnauthorizedAccessException)
             {
