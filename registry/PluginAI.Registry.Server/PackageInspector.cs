@@ -17,6 +17,9 @@ internal static class PackageInspector
     /// <summary>The largest manifest read; it lists every file's hash, about 150 bytes a file.</summary>
     public const int MaxManifestBytes = 16 * 1024 * 1024;
 
+    /// <summary>The largest <c>pluginai.sig</c> read to learn which key signed a package.</summary>
+    public const int MaxSignatureBytes = 64 * 1024;
+
     public static PushedPackage Inspect(string path, string sha256, long size)
     {
         var package = new PushedPackage(path, sha256, size);
@@ -78,7 +81,11 @@ internal static class PackageInspector
                     package.ManifestResult = ManifestReader.Parse(DecodeUtf8(bytes), PluginManifest.FileName);
                 }
 
-                package.HasSignature = zip.GetEntry(SignatureFileName) is not null;
+                if (zip.GetEntry(SignatureFileName) is { } signature)
+                {
+                    package.HasSignature = true;
+                    package.SignerKeyId = SignerKeyId(signature);
+                }
             }
             catch (Exception ex) when (ex is InvalidDataException or System.Xml.XmlException or PackagingException or ArgumentException or FormatException or InvalidOperationException)
             {
@@ -108,6 +115,25 @@ internal static class PackageInspector
         }
 
         return Encoding.UTF8.GetString(span);
+    }
+
+    /// <summary>The key id the signature envelope names, or <see langword="null"/> when it cannot be read.</summary>
+    /// <remarks>Only the claim is read: the registry does not hold publishers' public keys, so clients verify the signature.</remarks>
+    private static string? SignerKeyId(ZipArchiveEntry entry)
+    {
+        if (ReadBounded(entry, MaxSignatureBytes, out _) is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            return PluginAI.Trust.SignedEnvelope.Parse(bytes, SignatureFileName).KeyId;
+        }
+        catch (PluginAI.Trust.TrustException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -26,56 +26,107 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
     public string PackagePath(string lowerId, string lowerVersion) => Path.Combine(Root, lowerId, lowerVersion, $"{lowerId}.{lowerVersion}.nupkg");
 
     /// <summary>Moves a validated temporary file into place, then indexes it; false when the id and version exist.</summary>
-    public async Task<bool> CommitAsync(PushedPackage package, CancellationToken cancellationToken)
+    public const string OwnerFileName = ".owner";
+
+    /// <summary>Gets the publisher key id that owns a plugin id: the signer of its first signed push, kept in <c>&lt;id&gt;/.owner</c> beside the packages so that it survives a rebuilt <c>registry.db</c>.</summary>
+    public string? Owner(string lowerId)
     {
-        var record = PackageRecord.FromPackage(package, time.GetUtcNow(), listed: true);
-        var contributors = ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version);
-        var target = PackagePath(record.LowerId, record.LowerVersion);
+        var path = Path.Combine(Root, lowerId, OwnerFileName);
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } owner ? owner : null;
+        }
+
+        // Ids pushed before owners were kept belong to the signer of their oldest stored package.
+        var folder = Path.Combine(Root, lowerId);
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateDirectories(folder)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .Select(d => PackagePath(lowerId, Path.GetFileName(d)))
+            .Where(File.Exists)
+            .OrderBy(File.GetLastWriteTimeUtc)
+            .Select(f => PackageInspector.Inspect(f, string.Empty, 0).SignerKeyId)
+            .FirstOrDefault(k => k is not null);
+    }
+
+    /// <summary>Stores a pushed package unless its version exists or its id is owned by another publisher key.</summary>
+    /// <returns>Whether it was stored; when not, the owner that refused it (<see langword="null"/> when the version exists).</returns>
+    public async Task<(bool Stored, string? RefusingOwner)> CommitOwnedAsync(PushedPackage package, CancellationToken cancellationToken)
+    {
+        var lower = package.Id.ToLowerInvariant();
         await Database.WriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Database.Exists(record.LowerId, record.LowerVersion) || File.Exists(target))
+            var owner = Owner(lower);
+            if (owner is not null && !string.Equals(owner, package.SignerKeyId, StringComparison.OrdinalIgnoreCase))
             {
-                return false;
+                return (false, owner);
             }
 
-            var folder = Path.GetDirectoryName(target)!;
-            var created = !Directory.Exists(folder);
-            Directory.CreateDirectory(folder);
-            try
+            var stored = CommitLocked(package);
+            if (stored && owner is null && package.SignerKeyId is { } signer)
             {
-                File.Move(package.FilePath, target, overwrite: false);
+                PluginAI.Trust.AtomicFile.WriteAllBytes(Path.Combine(Root, lower, OwnerFileName), System.Text.Encoding.UTF8.GetBytes(signer + "\n"));
             }
-            catch (IOException) when (File.Exists(target))
+            else if (stored && owner is not null && !File.Exists(Path.Combine(Root, lower, OwnerFileName)))
             {
-                return false;
+                PluginAI.Trust.AtomicFile.WriteAllBytes(Path.Combine(Root, lower, OwnerFileName), System.Text.Encoding.UTF8.GetBytes(owner + "\n"));
             }
 
-            try
-            {
-                if (!Database.Insert(record, contributors))
-                {
-                    File.Delete(target);
-                    return false;
-                }
-            }
-            catch
-            {
-                File.Delete(target);
-                if (created)
-                {
-                    TryDeleteEmpty(folder);
-                }
-
-                throw;
-            }
-
-            return true;
+            return (stored, null);
         }
         finally
         {
             Database.WriteLock.Release();
         }
+    }
+
+    private bool CommitLocked(PushedPackage package)
+    {
+        var record = PackageRecord.FromPackage(package, time.GetUtcNow(), listed: true);
+        var contributors = ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version);
+        var target = PackagePath(record.LowerId, record.LowerVersion);
+        if (Database.Exists(record.LowerId, record.LowerVersion) || File.Exists(target))
+        {
+            return false;
+        }
+
+        var folder = Path.GetDirectoryName(target)!;
+        var created = !Directory.Exists(folder);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.Move(package.FilePath, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            return false;
+        }
+
+        try
+        {
+            if (!Database.Insert(record, contributors))
+            {
+                File.Delete(target);
+                return false;
+            }
+        }
+        catch
+        {
+            File.Delete(target);
+            if (created)
+            {
+                TryDeleteEmpty(folder);
+            }
+
+            throw;
+        }
+
+        return true;
     }
 
     /// <summary>Lists or unlists a version; null when it does not exist.</summary>

@@ -52,6 +52,9 @@ public sealed class PushedPackage
     /// <summary>Gets a value indicating whether the package holds <c>pluginai.sig</c> at its root.</summary>
     public bool HasSignature { get; internal set; }
 
+    /// <summary>Gets the key id that <c>pluginai.sig</c> names as the signer, or <see langword="null"/> when the package is unsigned or the signature cannot be read. The registry does not verify the signature itself; clients do.</summary>
+    public string? SignerKeyId { get; internal set; }
+
     /// <summary>Opens the package file for reading.</summary>
     /// <returns>A read-only stream; the caller disposes it.</returns>
     public Stream OpenRead() => new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous);

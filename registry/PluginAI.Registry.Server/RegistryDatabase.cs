@@ -300,15 +300,20 @@ internal sealed partial class RegistryDatabase
     /// Every package, for a newly signed index, ordered by id and version, with the index version to sign it under: a
     /// version never signed before, so that two different signed payloads never share a version.
     /// </summary>
-    public List<(string Id, string Version, string Sha256, bool Listed)> IndexForSigning(out long version)
+    /// <remarks>
+    /// The version is also at least <paramref name="minimum"/> (the issue time in Unix seconds, and one more than the last
+    /// version signed as kept outside the database), so that a rebuilt database never signs a version lower than one
+    /// that clients have already seen.
+    /// </remarks>
+    public List<(string Id, string Version, string Sha256, bool Listed)> IndexForSigning(long minimum, out long version)
     {
         using var connection = Connect();
         using var transaction = connection.BeginTransaction();
         version = Scalar<long>(connection, transaction, "SELECT value FROM index_state WHERE key = 'version'");
         var signed = Scalar<long?>(connection, transaction, "SELECT value FROM index_state WHERE key = 'signed'") ?? 0;
-        if (version <= signed)
+        if (version <= signed || version < minimum)
         {
-            version = signed + 1;
+            version = Math.Max(signed + 1, minimum);
             NonQuery(connection, transaction, "UPDATE index_state SET value = $v WHERE key = 'version'", ("$v", version));
         }
 

@@ -3,7 +3,7 @@ namespace PluginAI.Registry;
 /// <summary>The limits a package must stay within to be read or extracted; they stop zip bombs and oversized packages.</summary>
 public sealed record ExtractionLimits
 {
-    /// <summary>Gets the default limits: 2 GiB in all, 10,000 entries, 200:1 compression for entries over 1 MiB.</summary>
+    /// <summary>Gets the default limits: 2 GiB in all, 10,000 entries, 200:1 compression for entries over 1 MiB, 200:1 for the whole package over 16 MiB.</summary>
     public static ExtractionLimits Default { get; } = new();
 
     /// <summary>Gets the most bytes all extracted files may hold together.</summary>
@@ -20,4 +20,14 @@ public sealed record ExtractionLimits
 
     /// <summary>Gets the uncompressed size from which <see cref="MaxCompressionRatio"/> applies.</summary>
     public long CompressionRatioThresholdBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets the highest ratio of the uncompressed size of all entries together to their compressed size, once they hold
+    /// more than <see cref="TotalCompressionRatioThresholdBytes"/>: the budget that catches many small entries that each
+    /// stay under <see cref="CompressionRatioThresholdBytes"/>.
+    /// </summary>
+    public double MaxTotalCompressionRatio { get; init; } = 200;
+
+    /// <summary>Gets the uncompressed size of all entries together from which <see cref="MaxTotalCompressionRatio"/> applies.</summary>
+    public long TotalCompressionRatioThresholdBytes { get; init; } = 16 * 1024 * 1024;
 }

@@ -271,6 +271,10 @@ public sealed class PluginInstaller
 
         List<string> lines = explanation.Count > 0 ? [.. explanation] : [$"{manifest.Version} ({sourceName}): chosen", .. PluginResolver.ExplainBuilds(manifest, report)];
         var version = NuGetVersion.Parse(manifest.Version.ToString()).ToNormalizedString();
+        var packageSha256 = Sha256(packagePath);
+        var pins = PublisherPinStore.Load(_paths.Home);
+        var signer = SignerOf(reader, verification, policy);
+        lines.Add(CheckPublisher(manifest.Id, version, Path.GetFileName(packagePath), packageSha256, signer, pins));
         var staging = Path.Combine(StagingDirectory, $"{manifest.Id}-{Guid.NewGuid():N}");
         try
         {
@@ -288,9 +292,14 @@ public sealed class PluginInstaller
 
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  {extracted.Files.Count} file{(extracted.Files.Count == 1 ? string.Empty : "s")} extracted, each matching its size and SHA-256 in the signed manifest"));
             lines.AddRange(StoreCertifications(manifest, sourceName, sourceCertifications, hardware, policy));
-            var receipt = new InstallReceipt(manifest.Id, version, sourceName, report.SelectedVariant, Sha256(packagePath), _options.TimeProvider.GetUtcNow(), verification.Publisher?.KeyId, verification.Publisher?.Name, lines);
+            var receipt = new InstallReceipt(manifest.Id, version, sourceName, report.SelectedVariant, packageSha256, _options.TimeProvider.GetUtcNow(), verification.Publisher?.KeyId, verification.Publisher?.Name, lines);
             AtomicFile.WriteAllBytes(Path.Combine(staging, InstallReceipt.FileName), JsonSerializer.SerializeToUtf8Bytes(receipt, InstallReceipt.JsonOptions));
             cancellationToken.ThrowIfCancellationRequested();
+            if (signer is not null && pins.Find(manifest.Id) is null)
+            {
+                pins.Set(new PublisherPin(manifest.Id, signer.Value.KeyId, signer.Value.Name, _options.TimeProvider.GetUtcNow(), Explicit: false));
+            }
+
             var previous = Switch(manifest.Id, version, staging);
             var plugin = Describe(Path.Combine(_paths.Plugins, manifest.Id))!;
             return new InstallResult(plugin, previous, verification, lines);
@@ -302,6 +311,127 @@ public sealed class PluginInstaller
                 DeleteDirectory(staging);
             }
         }
+    }
+
+    /// <summary>Pins a plugin id to a publisher key explicitly, replacing the pin its first install made.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <param name="keyId">The fingerprint of the publisher key that may sign the plugin from now on.</param>
+    /// <returns>The pin before, or <see langword="null"/>, and the pin now.</returns>
+    /// <remarks>The key need not be in the trust policy (a plugin installed with <c>--allow-unsigned</c> can be pinned to an untrusted key); its name is recorded when it is.</remarks>
+    public (PublisherPin? Previous, PublisherPin Current) Pin(string id, string keyId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
+        _ = PluginFolder(id);
+        using var _lock = AcquireLock();
+        var pins = PublisherPinStore.Load(_paths.Home);
+        var previous = pins.Find(id) ?? ImplicitPin(id);
+        var key = LoadPolicy().Find(keyId.Trim());
+        var current = new PublisherPin(previous?.Id ?? Find(id)?.Id ?? id, key?.KeyId ?? keyId.Trim(), key?.Name, _options.TimeProvider.GetUtcNow(), Explicit: true);
+        pins.Set(current);
+        return (previous, current);
+    }
+
+    /// <summary>
+    /// Accepts the signed index a source serves now even when its version is lower than the one seen before, as after a
+    /// registry's reset; the signature must still come from a trusted registry key, and the index must be fresh.
+    /// </summary>
+    /// <param name="sourceName">The source's name.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>What was kept before and what is accepted now.</returns>
+    /// <exception cref="RegistryException">No such source, or it publishes no signed index.</exception>
+    /// <exception cref="TrustException">The index is not signed by a trusted registry key, is expired, or is issued in the future.</exception>
+    public async Task<IndexReset> ResetIndexAsync(string sourceName, CancellationToken cancellationToken = default)
+    {
+        var download = await _client.GetSourceSignedIndexAsync(sourceName, cancellationToken).ConfigureAwait(false)
+            ?? throw new RegistryException($"source '{sourceName}' publishes no signed index; there is nothing to reset");
+        var policy = LoadPolicy();
+        using var _lock = AcquireLock();
+        var state = RegistryIndexState.Load(Path.Combine(_paths.Home, RegistryIndexState.FileName));
+        var (previous, accepted) = state.Reset(download.SourceKey, download.Envelope, policy, _options.TimeProvider.GetUtcNow());
+        var signer = policy.Find(download.Envelope.KeyId);
+        return new IndexReset(download.SourceName, download.SourceKey, previous, accepted, download.Envelope.KeyId, signer?.Name);
+    }
+
+    /// <summary>Gets the publisher a plugin id is pinned to.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <returns>The pin, or <see langword="null"/> when no signed package of that id was installed.</returns>
+    public PublisherPin? GetPin(string id)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        return PublisherPinStore.Load(_paths.Home).Find(id) ?? ImplicitPin(id);
+    }
+
+    /// <summary>The key that signed the package, trusted or not (with <c>--allow-unsigned</c>), or <see langword="null"/> when unsigned.</summary>
+    private static (string KeyId, string? Name)? SignerOf(PluginPackageReader reader, PluginAI.Trust.Content.ContentVerificationResult verification, TrustPolicy policy)
+    {
+        if (verification.Publisher is { } trusted)
+        {
+            return (trusted.KeyId, trusted.Name);
+        }
+
+        if (reader.SignatureBytes is not { } bytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            var keyId = SignedEnvelope.Parse(bytes, reader.PackagePath).KeyId;
+            return (keyId, policy.Find(keyId)?.Name);
+        }
+        catch (TrustException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A plugin installed before pins were kept is pinned to the key its receipt names.</summary>
+    private PublisherPin? ImplicitPin(string id) =>
+        ReadReceipt(id) is { PublisherKeyId: { } keyId } receipt ? new PublisherPin(receipt.Id, keyId, receipt.PublisherName, receipt.InstalledAt, Explicit: false) : null;
+
+    private InstallReceipt? ReadReceipt(string id)
+    {
+        if (PluginFolder(id) is not { } folder || Describe(folder) is not { Problem: null } plugin)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<InstallReceipt>(File.ReadAllBytes(Path.Combine(plugin.Directory, InstallReceipt.FileName)), InstallReceipt.JsonOptions);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Refuses a package of another publisher than the pinned one, and other bytes under an installed version.</summary>
+    private string CheckPublisher(string id, string version, string packageName, string packageSha256, (string KeyId, string? Name)? signer, PublisherPinStore pins)
+    {
+        var installed = ReadReceipt(id);
+        if (installed is not null && string.Equals(installed.Version, version, StringComparison.OrdinalIgnoreCase) && !string.Equals(installed.PackageSha256, packageSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            // A published version never changes; other bytes under the same version are a substitution, whoever signed them.
+            throw new TrustException($"{packageName}: refused: {id} {version} is installed from a package with SHA-256 {installed.PackageSha256}, and this package has the same id and version but SHA-256 {packageSha256}; a version's content never changes once installed. Install a newer version, or remove {id} first ('pluginai plugins remove {id}') if the replacement is intended");
+        }
+
+        var signerText = signer is { } s ? (s.Name is null ? s.KeyId : $"{s.Name} ({s.KeyId})") : "nobody (unsigned)";
+        if ((pins.Find(id) ?? ImplicitPin(id)) is not { } pin)
+        {
+            return signer is null
+                ? $"  publisher: {id} is not pinned (this package is unsigned; the first signed package installed pins its publisher)"
+                : $"  publisher: {id} pinned to {signerText} (first install)";
+        }
+
+        if (signer is { } key && string.Equals(key.KeyId, pin.KeyId, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"  publisher: {signerText}, the publisher {id} is pinned to";
+        }
+
+        var repin = signer is { } other ? $"; if {id} has really changed hands, pin the new publisher with 'pluginai plugins pin {id} --publisher {other.KeyId}' and try again" : string.Empty;
+        throw new TrustException($"{packageName}: refused: {id} {version} is signed by {signerText}, but {id} is pinned to publisher {pin.Display} (since {pin.Pinned.ToUniversalTime():yyyy-MM-dd}); a plugin does not change publisher silently{repin}. The installed plugin is unchanged");
     }
 
     /// <summary>Adds the records the source serves for the plugin to the local store when they verify, and explains the certification on this machine.</summary>

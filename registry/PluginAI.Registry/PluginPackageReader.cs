@@ -42,6 +42,7 @@ public sealed class PluginPackageReader : IDisposable
         }
 
         long total = 0;
+        long totalCompressed = 0;
         foreach (var entry in zip.Entries)
         {
             var normalized = PluginPackageLayout.NormalizeEntryName(entry.FullName);
@@ -76,9 +77,16 @@ public sealed class PluginPackageReader : IDisposable
             seen.Add(PluginPackageLayout.CollisionKey(normalized), entry.FullName);
             CheckDeclaredSize(name, entry, limits);
             total += entry.Length;
+            totalCompressed += entry.CompressedLength;
             if (total > limits.MaxTotalBytes)
             {
                 throw new PackageContentException(string.Create(CultureInfo.InvariantCulture, $"{name}: the package expands to more than {limits.MaxTotalBytes} bytes, beyond the size limit; refused"));
+            }
+
+            // Many small entries each under the per-entry threshold can still inflate a small package a thousandfold.
+            if (total > limits.TotalCompressionRatioThresholdBytes && total > limits.MaxTotalCompressionRatio * Math.Max(totalCompressed, 1))
+            {
+                throw new PackageContentException(string.Create(CultureInfo.InvariantCulture, $"{name}: the package's entries expand from {totalCompressed} compressed bytes to more than {total} bytes (at entry '{entry.FullName}'), beyond the {limits.MaxTotalCompressionRatio:0.#}:1 compression limit for a whole package; refused as a zip bomb"));
             }
 
             _entries[normalized] = entry;

@@ -25,8 +25,10 @@ public static class PluginResolver
     {
         ArgumentNullException.ThrowIfNull(client);
         var range = ParseVersions(versions);
-        var candidates = await client.GetCandidatesAsync(id, cancellationToken).ConfigureAwait(false);
-        return Resolve(id, candidates, range, hardware, hostApiVersion);
+        var skipped = new List<string>();
+        var candidates = await client.GetCandidatesAsync(id, skipped, cancellationToken).ConfigureAwait(false);
+        var resolution = Resolve(id, candidates, range, hardware, hostApiVersion);
+        return skipped.Count == 0 ? resolution : resolution with { Explanation = [.. resolution.Explanation, .. skipped] };
     }
 
     /// <summary>Parses what a user typed after <c>--version</c>: a plain version means exactly that version.</summary>

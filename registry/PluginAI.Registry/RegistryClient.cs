@@ -91,7 +91,11 @@ public sealed class RegistryClient
     /// <param name="cancellationToken">A token to cancel.</param>
     /// <returns>The candidates.</returns>
     /// <exception cref="RegistryException">No source could be read.</exception>
-    public async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken = default) =>
+        GetCandidatesAsync(id, new List<string>(), cancellationToken);
+
+    /// <summary>Finds every version of a plugin in every enabled source, collecting the packages of that id that were skipped and why.</summary>
+    internal async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, ICollection<string> skipped, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         var candidates = new List<PluginPackageCandidate>();
@@ -101,7 +105,7 @@ public sealed class RegistryClient
         {
             try
             {
-                candidates.AddRange(await Source(source).GetCandidatesAsync(id, cancellationToken).ConfigureAwait(false));
+                candidates.AddRange(await Source(source).GetCandidatesAsync(id, skipped, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException or UnauthorizedAccessException)
             {
@@ -115,6 +119,19 @@ public sealed class RegistryClient
         }
 
         return [.. candidates.DistinctBy(c => c.Version).OrderByDescending(c => c.Version)];
+    }
+
+    /// <summary>Downloads the signed index a source publishes, by the source's name.</summary>
+    /// <param name="sourceName">The source's name in <c>pluginai.config</c>.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The index, or <see langword="null"/> when the source publishes none.</returns>
+    /// <exception cref="RegistryException">No enabled source has that name.</exception>
+    public Task<SignedIndexDownload?> GetSourceSignedIndexAsync(string sourceName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceName);
+        var source = _settings.GetEnabledNuGetSources().FirstOrDefault(s => string.Equals(s.Name, sourceName, StringComparison.OrdinalIgnoreCase))
+            ?? throw new RegistryException($"{_settings.ConfigPath}: no enabled package source named '{sourceName}'; 'pluginai sources list' shows them");
+        return Source(source).GetSignedIndexAsync(cancellationToken);
     }
 
     /// <summary>Downloads a candidate's package into a folder with NuGet's <see cref="FindPackageByIdResource"/>.</summary>

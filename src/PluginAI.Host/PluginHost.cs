@@ -273,7 +273,7 @@ public sealed class PluginHost : IAsyncDisposable
                 if (_loaded.TryGetValue(manifest.Id, out var existing))
                 {
                     record.Status = PluginStatus.Duplicate;
-                    record.Reason = $"another plugin with id '{manifest.Id}' is already loaded from {existing.Record.Directory}";
+                    record.Reason = record.DuplicateOf(existing.Record);
                 }
                 else
                 {

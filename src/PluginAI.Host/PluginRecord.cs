@@ -28,6 +28,12 @@ public sealed class PluginRecord
     /// <summary>Gets where the folder was found: <c>home</c>, <c>bundled</c> or <c>extra</c>.</summary>
     public string Source { get; }
 
+    /// <summary>
+    /// Gets the folder of the bundled (first-party) plugin with the same id that this plugin, found in the home or an
+    /// extra folder, replaces; <see langword="null"/> when it replaces none. The bundled one is recorded as a duplicate.
+    /// </summary>
+    public string? Overrides { get; internal set; }
+
     /// <summary>Gets the manifest, when it was valid.</summary>
     public PluginManifest? Manifest { get; internal set; }
 
@@ -63,6 +69,20 @@ public sealed class PluginRecord
 
     /// <summary>Gets the last unexpected failure, or <see langword="null"/>.</summary>
     public string? LastFault => Volatile.Read(ref _lastFault);
+
+    /// <summary>Explains why this record is a duplicate of <paramref name="loaded"/>, marking an override of a bundled plugin on the loaded one.</summary>
+    internal string DuplicateOf(PluginRecord loaded)
+    {
+        if (Source != "bundled" || loaded.Source == "bundled")
+        {
+            return $"another plugin with id '{Id}' is already loaded from {loaded.Directory}";
+        }
+
+        // A plugin in the home silently replacing a first-party one is worth seeing in 'plugins list' and 'doctor'.
+        loaded.Overrides = Directory;
+        loaded.Details = [.. loaded.Details, $"warning: overrides the bundled plugin '{Id}' in {Directory}"];
+        return $"overridden by the plugin with the same id in {loaded.Directory} ({loaded.Source}), which takes precedence over bundled plugins; remove it ('pluginai plugins remove {Id}') to use the bundled one";
+    }
 
     internal void RecordFault(string description)
     {

@@ -35,6 +35,74 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PluginInTheHomeWithABundledId_IsShownOverridingItInListAndDoctor()
+    {
+        var bundled = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(PluginAICli.Path)!, "plugins", "PluginAI.Redaction");
+        var copy = System.IO.Path.Combine(_home, "plugins", "PluginAI.Redaction");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(bundled, "*", SearchOption.AllDirectories))
+        {
+            var target = System.IO.Path.Combine(copy, System.IO.Path.GetRelativePath(bundled, file));
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "plugins", "list", "--allow-unsigned");
+        Assert.True(exit == 0, error);
+        Assert.Contains("overrides the bundled plugin in", output, StringComparison.Ordinal);
+
+        (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--json", "--allow-unsigned");
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var records = json.RootElement.GetProperty("plugins").EnumerateArray().Where(p => p.GetProperty("id").GetString() == "PluginAI.Redaction").ToList();
+        var home = Assert.Single(records, p => p.GetProperty("source").GetString() == "home");
+        Assert.Equal("loaded", home.GetProperty("status").GetString());
+        Assert.Equal(bundled, home.GetProperty("overrides").GetString());
+        var shadowed = Assert.Single(records, p => p.GetProperty("source").GetString() == "bundled");
+        Assert.Contains("overridden by the plugin with the same id", shadowed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_WarnsWhenThePluginsFolderAPluginFileOrTheTrustPolicyIsWritableByOthers()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--json");
+        Assert.True(exit == 0, error);
+        using (var clean = JsonDocument.Parse(output))
+        {
+            Assert.Empty(clean.RootElement.GetProperty("warnings").EnumerateArray());
+        }
+
+        var plugins = System.IO.Path.Combine(_home, "plugins");
+        var plugin = System.IO.Path.Combine(plugins, "Acme.Open");
+        Directory.CreateDirectory(plugin);
+        var manifest = System.IO.Path.Combine(plugin, "pluginai.json");
+        await File.WriteAllTextAsync(manifest, "{}");
+        var trust = System.IO.Path.Combine(_home, "trust.json");
+        await File.WriteAllTextAsync(trust, """{ "format": "pluginai-trust/1", "allowUnsigned": false, "requireCertified": false, "keys": [] }""");
+        File.SetUnixFileMode(plugins, (UnixFileMode)Convert.ToInt32("777", 8));
+        File.SetUnixFileMode(manifest, (UnixFileMode)Convert.ToInt32("666", 8));
+        File.SetUnixFileMode(trust, (UnixFileMode)Convert.ToInt32("664", 8));
+
+        (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor", "--json");
+
+        Assert.True(exit == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var warnings = json.RootElement.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()!).ToList();
+        Assert.Contains(warnings, w => w.StartsWith($"the plugins folder {plugins} is writable by other users (mode 777)", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith($"the trust policy {trust} is writable by other users (mode 664)", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith($"plugin Acme.Open: 1 file is writable by other users, such as {manifest} (mode 666)", StringComparison.Ordinal) && w.Contains($"chmod -R go-w {plugin}", StringComparison.Ordinal));
+
+        (exit, output, error) = await PluginAICli.RunAsync(_home, "doctor");
+        Assert.True(exit == 0, error);
+        Assert.Contains("warning:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_TableExplainsWhyAPluginIsIncompatible()
     {
         var plugin = System.IO.Path.Combine(_home, "plugins", "needs-gpu");

@@ -96,6 +96,43 @@ public sealed class RegistryCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Update_ByAnotherPublisher_IsRefusedUntilPinned_ThenPrintsOldAndNewVersion()
+    {
+        await RunOkAsync("keys", "new", "acme", "--trust", "publisher");
+        await RunOkAsync("keys", "new", "other", "--trust", "publisher");
+        string otherKeyId;
+        using (var list = JsonDocument.Parse(await RunOkAsync("keys", "list", "--json")))
+        {
+            otherKeyId = list.RootElement.GetProperty("trusted").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "other").GetProperty("keyId").GetString()!;
+        }
+
+        var feed = Path.Combine(Home, "feed");
+        await RunOkAsync("pack", BundledPlugin("PluginAI.Redaction"), "-o", feed, "--key", "acme");
+        await RunOkAsync("plugins", "install", "PluginAI.Redaction");
+        var staged = Path.Combine(_root, "staged");
+        CopyDirectory(BundledPlugin("PluginAI.Redaction"), staged);
+        var manifestPath = Path.Combine(staged, "pluginai.json");
+        await File.WriteAllTextAsync(manifestPath, (await File.ReadAllTextAsync(manifestPath)).Replace("\"0.1.0\"", "\"0.2.0\"", StringComparison.Ordinal));
+        await RunOkAsync("pack", staged, "-o", feed, "--key", "other");
+
+        var (exit, _, error) = await PluginAICli.RunAsync(Home, "plugins", "update", "PluginAI.Redaction");
+        Assert.Equal(1, exit);
+        Assert.Contains($"is signed by other ({otherKeyId}), but PluginAI.Redaction is pinned to publisher acme (", error, StringComparison.Ordinal);
+        Assert.Contains($"pluginai plugins pin PluginAI.Redaction --publisher {otherKeyId}", error, StringComparison.Ordinal);
+
+        Assert.Contains($"pinned to other ({otherKeyId}), was acme (", await RunOkAsync("plugins", "pin", "PluginAI.Redaction", "--publisher", otherKeyId), StringComparison.Ordinal);
+        Assert.Contains("PluginAI.Redaction: updated from 0.1.0 to 0.2.0", await RunOkAsync("plugins", "update", "PluginAI.Redaction"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResetIndex_OfAFolderSource_SaysThereIsNoSignedIndex()
+    {
+        var (exit, _, error) = await PluginAICli.RunAsync(Home, "sources", "reset-index", "local");
+        Assert.Equal(1, exit);
+        Assert.Contains("source 'local' publishes no signed index; there is nothing to reset", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Install_TamperedPackage_IsRefused_AndTheInstalledVersionKeepsWorking()
     {
         await RunOkAsync("keys", "new", "acme", "--trust", "publisher");

@@ -286,6 +286,9 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal(["home", "bundled"], host.Plugins.Select(p => p.Source));
         Assert.Equal(PluginStatus.Loaded, host.Plugins[0].Status);
         Assert.Equal(PluginStatus.Duplicate, host.Plugins[1].Status);
+        Assert.Equal(Path.Combine(bundled, "copy"), host.Plugins[0].Overrides);
+        Assert.Contains(host.Plugins[0].Details, d => d.Contains("overrides the bundled plugin 'Test.Tagging'", StringComparison.Ordinal));
+        Assert.StartsWith("overridden by the plugin with the same id in ", host.Plugins[1].Reason, StringComparison.Ordinal);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

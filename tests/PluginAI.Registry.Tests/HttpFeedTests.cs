@@ -161,7 +161,9 @@ public sealed class HttpFeedTests : IAsyncLifetime
         var accepted = RegistryIndexState.Load(Path.Combine(_f.Home, RegistryIndexState.FileName)).Records[Handle.ServiceIndexUri.ToString()].Version;
         await StopAsync();
 
-        // The same address now serves the registry's older state: its index has a lower version.
+        // The same address now serves the registry's older state, signed by a server whose clock is behind: its index
+        // has a lower version.
+        _serverClock.Now = Start - TimeSpan.FromHours(1);
         await StartAsync(o => (o.Urls, o.PackagesDirectory) = ([$"http://127.0.0.1:{port}"], old));
         var refused = await Assert.ThrowsAsync<TrustException>(() => Installer(Client()).InstallAsync("Acme.Tagger", "1.0.0", RegistryFixture.CpuOnly()));
         Assert.Contains("Cannot install Acme.Tagger 1.0.0 from source 'registry'", refused.Message, StringComparison.Ordinal);
@@ -170,6 +172,69 @@ public sealed class HttpFeedTests : IAsyncLifetime
         var still = Assert.Single(installer.List());
         Assert.Equal("1.1.0", still.Version);
         Assert.Null(still.Problem);
+    }
+
+    [Fact]
+    public async Task A_rebuilt_registry_db_signs_a_higher_index_version_and_clients_keep_working()
+    {
+        var port = FreePort();
+        await StartAsync(o => o.Urls = [$"http://127.0.0.1:{port}"]);
+        await PushAsync("Acme.Tagger", "1.0.0");
+        await Installer(Client()).InstallAsync("Acme.Tagger", null, RegistryFixture.CpuOnly());
+        var seen = RegistryIndexState.Load(Path.Combine(_f.Home, RegistryIndexState.FileName)).Records[Handle.ServiceIndexUri.ToString()].Version;
+        await StopAsync();
+        foreach (var file in Directory.GetFiles(PackagesDirectory, "registry.db*"))
+        {
+            File.Delete(file);
+        }
+
+        await StartAsync(o => o.Urls = [$"http://127.0.0.1:{port}"]);
+        await PushAsync("Acme.Tagger", "1.1.0");
+        var update = await Installer(Client()).UpdateAsync("Acme.Tagger", RegistryFixture.CpuOnly());
+
+        Assert.True(update.Updated);
+        Assert.Equal("1.1.0", update.Install!.Plugin.Version);
+        var now = RegistryIndexState.Load(Path.Combine(_f.Home, RegistryIndexState.FileName)).Records[Handle.ServiceIndexUri.ToString()].Version;
+        Assert.True(now > seen, $"the rebuilt registry signed version {now}, not above {seen}");
+    }
+
+    [Fact]
+    public async Task Reset_index_accepts_a_registry_whose_version_went_down_and_reports_what_changed()
+    {
+        await StartAsync();
+        await PushAsync("Acme.Tagger", "1.0.0");
+        await PushAsync("Acme.Tagger", "1.1.0");
+        var installer = Installer(Client());
+        await installer.InstallAsync("Acme.Tagger", "1.0.0", RegistryFixture.CpuOnly());
+
+        // This client once saw a far later version of the registry, as after the registry was restored from an old backup.
+        var statePath = Path.Combine(_f.Home, RegistryIndexState.FileName);
+        var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(statePath))!;
+        state["sources"]![Handle.ServiceIndexUri.ToString()]!["version"] = 99_999_999_999L;
+        File.WriteAllText(statePath, state.ToJsonString());
+        var refused = await Assert.ThrowsAsync<TrustException>(() => installer.UpdateAsync("Acme.Tagger", RegistryFixture.CpuOnly()));
+        Assert.Contains("rolled back", refused.Message, StringComparison.Ordinal);
+
+        var reset = await installer.ResetIndexAsync(SourceName);
+
+        Assert.Equal(99_999_999_999L, reset.Previous!.Version);
+        Assert.True(reset.Accepted.Version < reset.Previous.Version);
+        Assert.Equal(_registryKey.KeyId, reset.KeyId);
+        Assert.Equal("test-registry", reset.KeyName);
+        var update = await installer.UpdateAsync("Acme.Tagger", RegistryFixture.CpuOnly());
+        Assert.Equal("1.1.0", update.Install!.Plugin.Version);
+        await Assert.ThrowsAsync<RegistryException>(() => installer.ResetIndexAsync("no-such-source"));
+    }
+
+    [Fact]
+    public async Task Reset_index_still_refuses_an_index_signed_by_an_untrusted_key()
+    {
+        using var stranger = SigningKey.Create("stranger");
+        await StartAsync(o => o.SignIndex = payload => SignedEnvelope.Sign(SignedEnvelope.IndexPayloadType, payload.Span, stranger).ToJson());
+        await PushAsync("Acme.Tagger", "1.0.0");
+
+        await Assert.ThrowsAsync<TrustException>(() => Installer(Client()).ResetIndexAsync(SourceName));
+        Assert.False(File.Exists(Path.Combine(_f.Home, RegistryIndexState.FileName)));
     }
 
     [Fact]

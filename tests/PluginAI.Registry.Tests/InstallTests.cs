@@ -83,6 +83,22 @@ public sealed class InstallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_source_names_the_package_it_skipped_and_why()
+    {
+        var package = await _f.PublishAsync("Acme.Tagger", "1.0.0");
+        RegistryFixture.EditPackage(package, zip => RegistryFixture.AddEntry(zip, "plugin/../../escape.dll", "x"));
+        var byPath = await Assert.ThrowsAnyAsync<Exception>(() => _f.Installer.InstallPackageFileAsync(package, RegistryFixture.CpuOnly()));
+
+        var byId = await Assert.ThrowsAsync<RegistryException>(() => _f.Installer.InstallAsync("Acme.Tagger", null, RegistryFixture.CpuOnly()));
+
+        Assert.Contains("no source has this plugin", byId.Message, StringComparison.Ordinal);
+        Assert.Contains($"source 'local': skipped {package}: ", byId.Message, StringComparison.Ordinal);
+        Assert.Contains("escape.dll", byId.Message, StringComparison.Ordinal);
+        Assert.Contains(byPath.Message.Split(": ", 2)[^1], byId.Message, StringComparison.Ordinal);
+        Assert.Empty(_f.Installer.List());
+    }
+
+    [Fact]
     public async Task A_crash_leaves_staging_that_the_next_run_cleans()
     {
         var leftover = Path.Combine(_f.Plugins, ".staging", "Acme.Tagger-deadbeef");

@@ -179,7 +179,7 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("zip bomb", ex.Message, StringComparison.Ordinal);
 
         // With the ratio check out of the way, the manifest's small declared size still stops extraction at once.
-        var lenient = ExtractionLimits.Default with { MaxCompressionRatio = 1_000_000 };
+        var lenient = ExtractionLimits.Default with { MaxCompressionRatio = 1_000_000, MaxTotalCompressionRatio = 1_000_000 };
         using var reader = PluginPackageReader.Open(package, lenient);
         var target = Path.Combine(_f.Root, "out");
         var extract = Assert.Throws<PackageContentException>(() => SafePackageExtractor.Extract(reader, target));
@@ -188,6 +188,37 @@ public sealed class PackageTests : IDisposable
 
         var total = ExtractionLimits.Default with { MaxTotalBytes = 50L * 1024 * 1024 };
         Assert.Throws<PackageContentException>(() => PluginPackageReader.Open(package, total));
+    }
+
+    [Fact]
+    public async Task Three_hundred_entries_of_one_MiB_of_zeros_are_refused_by_the_whole_package_budget()
+    {
+        await _f.PublishAsync("Acme.Tagger", "1.0.0");
+        await _f.Installer.InstallAsync("Acme.Tagger", null, RegistryFixture.CpuOnly());
+        var package = await _f.PublishAsync("Acme.Tagger", "1.1.0");
+        RegistryFixture.EditPackage(package, zip =>
+        {
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 300; i++)
+            {
+                using var stream = zip.CreateEntry($"plugin/data/zeros{i:000}.bin", CompressionLevel.SmallestSize).Open();
+                stream.Write(zeros);
+            }
+        });
+        Assert.True(new FileInfo(package).Length < 2 * 1024 * 1024);
+
+        var ex = Assert.Throws<PackageContentException>(() => PluginPackageReader.Open(package));
+        Assert.Contains($"{Path.GetFileName(package)}: the package's entries expand from ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("beyond the 200:1 compression limit for a whole package; refused as a zip bomb", ex.Message, StringComparison.Ordinal);
+
+        // The feed's copy is skipped with the same reason, and the installed version stays.
+        var update = await _f.Installer.UpdateAsync("Acme.Tagger", RegistryFixture.CpuOnly());
+        Assert.False(update.Updated);
+        Assert.Contains(update.Explanation, line => line.Contains($"skipped {package}: ", StringComparison.Ordinal) && line.Contains("compression limit for a whole package", StringComparison.Ordinal));
+        var byPath = await Assert.ThrowsAsync<PackageContentException>(() => _f.Installer.InstallPackageFileAsync(package, RegistryFixture.CpuOnly()));
+        Assert.Contains("compression limit for a whole package", byPath.Message, StringComparison.Ordinal);
+        Assert.Equal("1.0.0", Assert.Single(_f.Installer.List()).Version);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_f.Plugins, ".staging")));
     }
 
     [Fact]

@@ -12,6 +12,9 @@ internal sealed class IndexEndpoints(RegistryServerOptions options, PackageStore
 {
     private const string IndexFormat = "pluginai-index/1";
 
+    /// <summary>The file in the packages folder that keeps the last index version signed.</summary>
+    public const string LastSignedVersionFileName = ".index-version";
+
     private readonly RegistryDatabase _db = store.Database;
 
     /// <summary>The last signed index, served again while its version is current and it is younger than half its lifetime.</summary>
@@ -58,7 +61,11 @@ internal sealed class IndexEndpoints(RegistryServerOptions options, PackageStore
     /// <summary>Builds the index payload under a version never signed before and signs it.</summary>
     private byte[] SignIndex(Func<ReadOnlyMemory<byte>, byte[]> sign, DateTimeOffset issued, out long version)
     {
-        var entries = _db.IndexForSigning(out version);
+        // Unix seconds only grow, and the last version signed is kept beside the packages, so deleting registry.db
+        // (which is rebuilt from the package folders) never makes the registry sign a version clients saw already.
+        var lastSigned = LastSignedVersion();
+        var entries = _db.IndexForSigning(Math.Max(issued.ToUnixTimeSeconds(), lastSigned + 1), out version);
+        PluginAI.Trust.AtomicFile.WriteAllBytes(LastSignedVersionPath, System.Text.Encoding.UTF8.GetBytes(version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
         var payload = new SignedIndexPayload(
             IndexFormat,
             options.RegistryName,
@@ -67,6 +74,21 @@ internal sealed class IndexEndpoints(RegistryServerOptions options, PackageStore
             issued + options.IndexLifetime,
             [.. entries.Select(e => new SignedIndexPackage(e.Id, e.Version, e.Sha256, e.Listed))]);
         return sign(JsonSerializer.SerializeToUtf8Bytes(payload, RegistryResponseJsonContext.Default.SignedIndexPayload));
+    }
+
+    /// <summary>Gets the file beside the packages that keeps the last index version signed.</summary>
+    private string LastSignedVersionPath => Path.Combine(store.Root, LastSignedVersionFileName);
+
+    private long LastSignedVersion()
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(LastSignedVersionPath).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : 0;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return 0;
+        }
     }
 
     private IResult PackageEntry(string id, string version, string entry)

@@ -49,7 +49,15 @@ internal sealed class PushEndpoints(RegistryServerOptions options, PackageStore 
                 }
             }
 
-            if (!await store.CommitAsync(package, cancellationToken).ConfigureAwait(false))
+            var (stored, owner) = await store.CommitOwnedAsync(package, cancellationToken).ConfigureAwait(false);
+            if (owner is not null)
+            {
+                var signer = package.SignerKeyId is { } key ? $"is signed by key {key}" : "is unsigned";
+                logger.LogWarning("Push of {Id} {Version} refused: the id is owned by key {Owner} and the package {Signer}", package.Id, package.Version, owner, signer);
+                return new ErrorResponse(StatusCodes.Status403Forbidden, $"{package.Id} is owned by the publisher key {owner}, the key that signed its first push; this package {signer}. Sign it with the owner's key, or ask the registry's operator to transfer the id (edit {package.Id.ToLowerInvariant()}/{PackageStore.OwnerFileName} in the package folder)");
+            }
+
+            if (!stored)
             {
                 return new ErrorResponse(StatusCodes.Status409Conflict, $"{package.Id} {package.Version!.ToNormalizedString()} already exists in this registry; push a new version");
             }

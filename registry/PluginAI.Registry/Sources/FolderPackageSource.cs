@@ -34,7 +34,7 @@ internal sealed class FolderPackageSource(PackageSourceContext context, PackageS
         return Task.FromResult<IReadOnlyList<PluginSearchResult>>(results);
     }
 
-    public Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, ICollection<string> skipped, CancellationToken cancellationToken)
     {
         var list = new List<PluginPackageCandidate>();
         foreach (var (path, info) in Packages(cancellationToken))
@@ -42,6 +42,11 @@ internal sealed class FolderPackageSource(PackageSourceContext context, PackageS
             if (info.Manifest is { } manifest && string.Equals(info.Id, id, StringComparison.OrdinalIgnoreCase))
             {
                 list.Add(new PluginPackageCandidate(manifest.Id, NuGetVersion.Parse(info.Version), source.Name, manifest, source, path));
+            }
+            else if (info.Manifest is null && (string.Equals(info.Id, id, StringComparison.OrdinalIgnoreCase) || Path.GetFileName(path).StartsWith(id + ".", StringComparison.OrdinalIgnoreCase)))
+            {
+                // A package of this id that cannot be read is not a candidate, but saying nothing would hide why.
+                skipped.Add($"source '{source.Name}': skipped {path}: {info.Problem ?? "it has no readable plugin manifest"}");
             }
         }
 

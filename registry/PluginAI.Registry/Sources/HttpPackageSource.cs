@@ -164,7 +164,7 @@ internal sealed class HttpPackageSource(PackageSourceContext context, PackageSou
         return results;
     }
 
-    public async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, ICollection<string> skipped, CancellationToken cancellationToken)
     {
         var repository = context.Repository(source);
         var finder = await repository.GetResourceAsync<FindPackageByIdResource>(cancellationToken).ConfigureAwait(false)

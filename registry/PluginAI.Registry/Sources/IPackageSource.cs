@@ -20,7 +20,7 @@ internal interface IPackageSource
     Task<IReadOnlyList<PluginSearchResult>> SearchAsync(string? term, PluginKind? kind, HardwareProfile hardware, ICollection<string> warnings, CancellationToken cancellationToken);
 
     /// <summary>Lists every version of a plugin the source has, with its manifest.</summary>
-    Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PluginPackageCandidate>> GetCandidatesAsync(string id, ICollection<string> skipped, CancellationToken cancellationToken);
 
     /// <summary>Downloads a package into a folder and returns its path.</summary>
     Task<string> DownloadAsync(string id, NuGetVersion version, string directory, CancellationToken cancellationToken);

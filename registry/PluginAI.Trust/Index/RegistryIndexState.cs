@@ -113,6 +113,36 @@ public sealed class RegistryIndexState
         return index;
     }
 
+    /// <summary>
+    /// Accepts a registry's current index even when its version is lower than the one already seen: the user's explicit
+    /// acceptance of a registry that was reset (<c>pluginai sources reset-index</c>). The signature, the registry key's
+    /// trust, expiry and issue time are checked as <see cref="Accept"/> does; only the rollback check is waived.
+    /// </summary>
+    /// <param name="sourceKey">The registry source.</param>
+    /// <param name="envelope">The signed index the source serves now.</param>
+    /// <param name="policy">The trust policy, which must trust the signer as a registry key.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>The record replaced, or <see langword="null"/> when none was kept, and the index accepted.</returns>
+    /// <exception cref="TrustException">A bad or untrusted signature, an expired index, or one issued in the future.</exception>
+    public (RegistryIndexRecord? Previous, RegistryIndex Accepted) Reset(string sourceKey, SignedEnvelope envelope, TrustPolicy policy, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourceKey);
+        _records.Remove(sourceKey, out var previous);
+        try
+        {
+            return (previous, Accept(sourceKey, envelope, policy, now));
+        }
+        catch (TrustException)
+        {
+            if (previous is not null)
+            {
+                _records[sourceKey] = previous;
+            }
+
+            throw;
+        }
+    }
+
     private void Save()
     {
         var sources = new JsonObject();

@@ -39,6 +39,7 @@ internal static class DoctorCommand
                     hardware = report.Hardware,
                     plugins = report.Plugins.Select(PluginView.From),
                     model = modelPlan is null ? null : new { path = modelPlan.Path, backend = modelPlan.Backend.Metadata.Name, plan = modelPlan.Plan },
+                    warnings = report.Warnings,
                 });
                 return 0;
             }
@@ -81,6 +82,11 @@ internal static class DoctorCommand
         {
             var why = report.Trust.AllowUnsignedReason ?? string.Empty;
             console.Write(new Panel(new Markup($"[bold red]UNSIGNED PLUGINS ARE ALLOWED[/] ({Markup.Escape(why)}): plugins without a trusted signature are installed and loaded. Anyone who can write to the plugins folder can run code in PluginAI.")) { Border = BoxBorder.Heavy, BorderStyle = new Style(Color.Red) });
+        }
+
+        foreach (var warning in report.Warnings)
+        {
+            console.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");
         }
 
         var loaded = report.Plugins.Count(p => p.Status == PluginStatus.Loaded);

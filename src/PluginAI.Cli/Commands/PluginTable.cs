@@ -23,6 +23,11 @@ internal static class PluginTable
                 PluginStatus.Loaded => plugin.Variant is null ? "compatible; base build loaded" : $"compatible; variant '{plugin.Variant}' loaded",
                 _ => plugin.Reason ?? string.Empty,
             };
+            if (plugin.Overrides is { } bundled)
+            {
+                why += Environment.NewLine + $"  overrides the bundled plugin in {bundled}";
+            }
+
             if (plugin.License.Model != PluginAI.Manifest.LicensingModel.Free && plugin.Status != PluginStatus.Unlicensed)
             {
                 why += Environment.NewLine + $"  licence: {plugin.License.Reason}";

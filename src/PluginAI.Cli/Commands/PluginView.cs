@@ -17,6 +17,7 @@ internal sealed record PluginView(
     PluginLicenseView? License,
     string Source,
     string Directory,
+    string? Overrides,
     int FaultCount,
     string? LastFault,
     IReadOnlyList<string> Details)
@@ -35,6 +36,7 @@ internal sealed record PluginView(
         record.License.Model == PluginAI.Manifest.LicensingModel.Free ? null : new PluginLicenseView(record.License.Status, record.License.Licensee, record.License.Product, record.License.Expires, record.License.TrialEndsAt, record.License.Reason),
         record.Source,
         record.Directory,
+        record.Overrides,
         record.FaultCount,
         record.LastFault,
         record.Details);

@@ -17,6 +17,7 @@ internal static class PluginsCommand
         command.Subcommands.Add(CreateInstall(console));
         command.Subcommands.Add(CreateUpdate(console));
         command.Subcommands.Add(CreateRemove(console));
+        command.Subcommands.Add(CreatePin(console));
         return command;
     }
 
@@ -158,10 +159,11 @@ internal static class PluginsCommand
                     continue;
                 }
 
-                results.Add(new { id = pluginId, update.Updated, version = update.InstalledVersion, update.Explanation });
+                var newVersion = update.Install?.Plugin.Version ?? update.InstalledVersion;
+                results.Add(new { id = pluginId, update.Updated, version = newVersion, previousVersion = update.InstalledVersion, update.Explanation });
                 if (!parse.GetValue(json))
                 {
-                    console.Console.MarkupLineInterpolated($"{pluginId}: {(update.Updated ? $"updated to {update.InstalledVersion}" : $"{update.InstalledVersion} is the newest version that fits")}");
+                    console.Console.MarkupLineInterpolated($"{pluginId}: {(update.Updated ? $"updated from {update.InstalledVersion} to {newVersion}" : $"{update.InstalledVersion} is the newest version that fits")}");
                     foreach (var line in update.Explanation)
                     {
                         console.Console.MarkupLineInterpolated($"  [grey]{line}[/]");
@@ -205,6 +207,51 @@ internal static class PluginsCommand
             else
             {
                 console.Console.MarkupLineInterpolated($"Removed [bold]{pluginId}[/]; its data in {Path.Combine(paths.Data, pluginId)} is kept.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command CreatePin(CliConsole console)
+    {
+        var id = new Argument<string>("plugin") { Description = "The plugin id." };
+        var publisher = new Option<string?>("--publisher") { Description = "The fingerprint (key id) of the publisher key that may sign the plugin from now on; without it, the current pin is shown." };
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("pin", "Show or change the publisher a plugin is pinned to. The first signed install pins it; a package signed by another key is refused until it is re-pinned here.") { id, publisher, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = CliServices.Create(parse);
+            var plugins = services.GetRequiredService<PluginService>();
+            var pluginId = parse.GetValue(id)!;
+            if (parse.GetValue(publisher) is not { } keyId)
+            {
+                var pin = plugins.GetPin(pluginId);
+                if (parse.GetValue(json))
+                {
+                    JsonOutput.Write(console.Out, new { id = pluginId, publisher = pin });
+                }
+                else
+                {
+                    console.Console.MarkupLineInterpolated($"{pluginId}: {(pin is null ? "not pinned (no signed package of it was installed)" : $"pinned to {pin.Display} since {pin.Pinned.ToUniversalTime():yyyy-MM-dd}{(pin.Explicit ? " (pinned by hand)" : " (first install)")}")}");
+                }
+
+                return 0;
+            }
+
+            var (previous, current) = plugins.Pin(pluginId, keyId);
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { id = pluginId, previous, publisher = current });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"{pluginId}: pinned to {current.Display}{(previous is null ? string.Empty : $", was {previous.Display}")}");
+                if (current.Name is null)
+                {
+                    console.Error.WriteLine($"warning: key {current.KeyId} is not in the trust policy; its packages install only with --allow-unsigned until you trust it ('pluginai keys trust')");
+                }
             }
 
             return 0;

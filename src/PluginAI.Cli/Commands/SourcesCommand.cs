@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Registry;
+using PluginAI.Runtime.Plugins;
 using Spectre.Console;
 
 namespace PluginAI.Cli.Commands;
@@ -88,9 +90,43 @@ internal static class SourcesCommand
             return 0;
         });
 
+        var resetName = new Argument<string>("name") { Description = "The source's name." };
+        var resetJson = PluginAICommand.JsonOption();
+        var reset = new Command("reset-index", "Accept a registry's signed index after the registry was reset, even though its version is lower than the one seen before. The index must still be signed by a trusted registry key and be fresh; what changed is shown.") { resetName, resetJson };
+        reset.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = CliServices.Create(parse);
+            var result = await services.GetRequiredService<PluginService>().ResetIndexAsync(parse.GetValue(resetName)!, cancellationToken).ConfigureAwait(false);
+            var signer = result.KeyName is null ? result.KeyId : $"{result.KeyName} ({result.KeyId})";
+            if (parse.GetValue(resetJson))
+            {
+                JsonOutput.Write(console.Out, new
+                {
+                    source = result.SourceName,
+                    result.SourceKey,
+                    previous = result.Previous is { } p ? new { p.Registry, p.Version, p.Issued, p.Sha256 } : null,
+                    accepted = new { result.Accepted.Registry, result.Accepted.Version, result.Accepted.Issued, result.Accepted.Expires },
+                    result.KeyId,
+                    keyName = result.KeyName,
+                });
+                return 0;
+            }
+
+            console.Console.MarkupLineInterpolated($"Source [bold]{result.SourceName}[/] ({result.SourceKey}): index reset accepted");
+            console.Console.MarkupLineInterpolated($"  before: {(result.Previous is { } before ? $"{before.Registry} version {before.Version}, issued {before.Issued.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}" : "no index accepted before")}");
+            console.Console.MarkupLineInterpolated($"  now:    {result.Accepted.Registry} version {result.Accepted.Version}, issued {result.Accepted.Issued.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}, signed by {signer}");
+            if (result.Previous is { } old && !string.Equals(old.Registry, result.Accepted.Registry, StringComparison.Ordinal))
+            {
+                console.Error.WriteLine($"warning: the registry's name changed from '{old.Registry}' to '{result.Accepted.Registry}'");
+            }
+
+            return 0;
+        });
+
         command.Subcommands.Add(list);
         command.Subcommands.Add(add);
         command.Subcommands.Add(remove);
+        command.Subcommands.Add(reset);
         return command;
     }
 }

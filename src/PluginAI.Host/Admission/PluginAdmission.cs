@@ -37,7 +37,7 @@ internal sealed class PluginAdmission(PluginAIPaths paths, PluginHostOptions opt
         var record = new PluginRecord(manifest.Id, folder, source) { Manifest = manifest, Details = warnings };
         if (loadedWithId(manifest.Id) is { } existing)
         {
-            return Refuse(record, PluginStatus.Duplicate, $"another plugin with id '{manifest.Id}' is already loaded from {existing.Directory}");
+            return Refuse(record, PluginStatus.Duplicate, record.DuplicateOf(existing));
         }
 
         var compatibility = CompatibilityChecker.Check(manifest, hardware);

@@ -11,4 +11,8 @@ namespace PluginAI.Runtime.Doctor;
 /// <param name="Hardware">This machine.</param>
 /// <param name="Plugins">Every discovered plugin, loaded or not, with the reason.</param>
 /// <param name="Model">How the model asked about would run here, or <see langword="null"/>.</param>
-public sealed record DoctorReport(string Home, string HostApi, TrustSettings Trust, HardwareProfile Hardware, IReadOnlyList<PluginRecord> Plugins, ModelPlan? Model);
+public sealed record DoctorReport(string Home, string HostApi, TrustSettings Trust, HardwareProfile Hardware, IReadOnlyList<PluginRecord> Plugins, ModelPlan? Model)
+{
+    /// <summary>Gets the problems of this installation's safety, such as a plugins folder, plugin file or trust policy that other users can write to.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -22,6 +22,6 @@ public sealed class DoctorService(PluginHostProvider hosts, ModelPool pool)
             !host.AllowsUnsigned ? null : host.Options.AllowUnsigned ? "--allow-unsigned was given" : $"allowUnsigned is on in {policy.Path}",
             host.Options.RequireCertified || policy.RequireCertified,
             policy.Keys.Count(k => k.Revoked is null));
-        return new DoctorReport(host.Paths.Home, PluginApi.Version.ToString(), trust, host.Hardware, host.Plugins, plan);
+        return new DoctorReport(host.Paths.Home, PluginApi.Version.ToString(), trust, host.Hardware, host.Plugins, plan) { Warnings = PermissionCheck.Find(host.Paths) };
     }
 }

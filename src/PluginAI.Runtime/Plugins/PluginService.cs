@@ -65,6 +65,25 @@ public sealed class PluginService(PluginHostProvider hosts)
         }
     }
 
+    /// <summary>Pins a plugin id to a publisher key, so that packages signed by that key, and only those, install or update it.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <param name="keyId">The fingerprint of the publisher key.</param>
+    /// <returns>The pin before, if any, and the pin now.</returns>
+    public (PublisherPin? Previous, PublisherPin Current) Pin(string id, string keyId) => Installer().Pin(id, keyId);
+
+    /// <summary>Gets the publisher a plugin id is pinned to, or <see langword="null"/>.</summary>
+    /// <param name="id">The plugin id.</param>
+    /// <returns>The pin.</returns>
+    public PublisherPin? GetPin(string id) => Installer().GetPin(id);
+
+    /// <summary>Accepts the signed index a source serves now even when its version went down, as after the registry was reset.</summary>
+    /// <param name="sourceName">The source's name.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The index kept before and the one accepted now.</returns>
+    /// <exception cref="RegistryException">No such source, or it publishes no signed index.</exception>
+    /// <exception cref="TrustException">The index is not signed by a trusted registry key, is expired, or is issued in the future.</exception>
+    public Task<IndexReset> ResetIndexAsync(string sourceName, CancellationToken cancellationToken = default) => Installer().ResetIndexAsync(sourceName, cancellationToken);
+
     /// <summary>Removes an installed plugin; its data folder is kept.</summary>
     /// <param name="id">The plugin id.</param>
     /// <returns><see langword="true"/> when it was installed.</returns>
