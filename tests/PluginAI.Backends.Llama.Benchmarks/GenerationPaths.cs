@@ -132,6 +132,9 @@ public sealed class GenerationPaths : IAsyncDisposable
 
     private (TokenWork Work, string Text) DirectWithText(string user, int maxTokens)
     {
+        // Returns once the scheduler's thread has finished its last step and cleared the cache: from here on only this
+        // thread touches the context until the next request.
+        _scheduler.ForgetCachedPrompts();
         var handle = _context.NativeHandle;
         handle.MemoryClear(true);
         var tokens = _context.Tokenize(_templated[user], addBos: _weights.Vocab.ShouldAddBOS, special: true);

@@ -124,10 +124,18 @@ internal sealed partial class LlamaScheduler
     }
 
     /// <summary>Forgets the prompts cached in the key-value cache, before the next request; for code that decoded on <see cref="Context"/> itself while no request ran.</summary>
+    /// <remarks>
+    /// Returns once the scheduler's thread has cleared the cache, so that the caller's next native call on the context
+    /// cannot run at the same time as the clearing.
+    /// </remarks>
     public void ForgetCachedPrompts()
     {
         _forgetCache = true;
         _signal.Release();
+        if (!SpinWait.SpinUntil(() => !_forgetCache || _exited.Task.IsCompleted, TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"The scheduler of model '{_model.Metadata.ModelId}' did not clear its cache within 30 s; a request is still running.");
+        }
     }
 
     /// <summary>Ends every request (with cancellation) and waits for the thread to leave; the context can then be freed.</summary>
@@ -181,12 +189,14 @@ internal sealed partial class LlamaScheduler
     {
         if (_forgetCache && _active == 0)
         {
-            _forgetCache = false;
             _handle.MemoryClear(true);
             foreach (var slot in _slots)
             {
                 slot.Count = 0;
             }
+
+            // Reset last: ForgetCachedPrompts returns when it sees this, and the caller may then use the context.
+            _forgetCache = false;
         }
 
         while (_incoming.TryDequeue(out var request))
