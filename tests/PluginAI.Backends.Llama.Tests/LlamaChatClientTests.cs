@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.AI;
 using PluginAI.Backends.Llama.Internal;
 using PluginAI.TestSupport;
@@ -17,8 +16,8 @@ public sealed class LlamaChatClientTests(TinyModelFixture fixture) : IClassFixtu
     {
         var options = new ChatOptions { Seed = 1234, Temperature = 0.9f, MaxOutputTokens = 24 };
 
-        var first = await CollectAsync(Client.GetStreamingResponseAsync(s_question, options));
-        var second = await CollectAsync(Client.GetStreamingResponseAsync(s_question, options));
+        var first = await Updates.CollectAsync(Client.GetStreamingResponseAsync(s_question, options));
+        var second = await Updates.CollectAsync(Client.GetStreamingResponseAsync(s_question, options));
 
         Assert.False(string.IsNullOrWhiteSpace(first.Text));
         Assert.Equal(first.Chunks, second.Chunks);
@@ -182,18 +181,5 @@ public sealed class LlamaChatClientTests(TinyModelFixture fixture) : IClassFixtu
 
         Assert.Equal("llama.cpp", metadata?.ProviderName);
         Assert.Equal("tiny-chatml", metadata?.DefaultModelId);
-    }
-
-    private static async Task<(List<string> Chunks, string Text)> CollectAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var chunks = new List<string>();
-        var text = new StringBuilder();
-        await foreach (var update in updates)
-        {
-            chunks.Add(update.Text);
-            text.Append(update.Text);
-        }
-
-        return (chunks, text.ToString());
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Text;
 using Microsoft.Extensions.AI;
 using PluginAI.Backends.Llama.Internal;
 using PluginAI.TestSupport;
@@ -36,7 +35,7 @@ public sealed class LlamaSchedulerTests(StoriesModelFixture fixture) : IClassFix
         var widest = 0;
         Scheduler(model).StepObserver = (generating, _) => widest = Math.Max(widest, generating);
 
-        var together = await Task.WhenAll(s_prompts.Select(p => Task.Run(() => CollectAsync(model.ChatClient!.GetStreamingResponseAsync(p, Greedy(48))))));
+        var together = await Task.WhenAll(s_prompts.Select(p => Task.Run(() => Updates.CollectAsync(model.ChatClient!.GetStreamingResponseAsync(p, Greedy(48))))));
 
         Assert.True(widest >= 2, $"the streams never shared a step (widest batch: {widest} generating)");
         for (var i = 0; i < s_prompts.Length; i++)
@@ -194,7 +193,7 @@ public sealed class LlamaSchedulerTests(StoriesModelFixture fixture) : IClassFix
             resume.Wait();
         };
 
-        var streams = s_prompts.Select(p => Task.Run(() => CollectAsync(model.ChatClient!.GetStreamingResponseAsync(p, Greedy(400))))).ToList();
+        var streams = s_prompts.Select(p => Task.Run(() => Updates.CollectAsync(model.ChatClient!.GetStreamingResponseAsync(p, Greedy(400))))).ToList();
         await firstStep.WaitAsync();
         await UntilAsync(() => scheduler.Outstanding == s_prompts.Length);
 
@@ -247,19 +246,6 @@ public sealed class LlamaSchedulerTests(StoriesModelFixture fixture) : IClassFix
         }
 
         Assert.True(condition(), "the scheduler never reached the expected state");
-    }
-
-    private static async Task<(List<string> Chunks, string Text)> CollectAsync(IAsyncEnumerable<ChatResponseUpdate> updates)
-    {
-        var chunks = new List<string>();
-        var text = new StringBuilder();
-        await foreach (var update in updates)
-        {
-            chunks.Add(update.Text);
-            text.Append(update.Text);
-        }
-
-        return (chunks, text.ToString());
     }
 
     /// <summary>Adds up one instrument's measurements for one model, from the moment it is created.</summary>
