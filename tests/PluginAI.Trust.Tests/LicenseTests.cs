@@ -242,6 +242,37 @@ public sealed class LicenseTests : IDisposable
     }
 
     [Fact]
+    public void ClockFileDeleted_RollbackIsStillDetectedFromTheCopy()
+    {
+        AddLicense(Claims());
+        _clock.Advance(TimeSpan.FromDays(40));
+        Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(Manifest()).Status);
+        File.Delete(_store.ClockPath);
+
+        _clock.Now = PluginFixture.T0.AddDays(10);
+        var state = Evaluate(Manifest());
+
+        Assert.Equal(PluginLicenseStatus.ClockRollback, state.Status);
+        Assert.Contains($"recorded in {_store.ClockCopyPath}", state.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClockCopyDeleted_RollbackIsStillDetectedFromClockFile_AndTheCopyIsRestored()
+    {
+        AddLicense(Claims());
+        _clock.Advance(TimeSpan.FromDays(40));
+        Evaluate(Manifest());
+        File.Delete(_store.ClockCopyPath);
+
+        _clock.Now = PluginFixture.T0.AddDays(40).AddMinutes(1);
+        Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(Manifest()).Status);
+        File.Delete(_store.ClockPath);
+        _clock.Now = PluginFixture.T0.AddDays(10);
+
+        Assert.Equal(PluginLicenseStatus.ClockRollback, Evaluate(Manifest()).Status);
+    }
+
+    [Fact]
     public void CorruptTrialsFileIsAnErrorNamingItNotAFreshTrial()
     {
         var manifest = Manifest(LicensingModel.Trial);

@@ -326,19 +326,25 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
 
     private static string? CheckClock(LicenseStore store, DateTimeOffset now)
     {
-        var path = store.ClockPath;
-        using var held = StateFileLock.Acquire(path);
-        var root = ReadState(path, ClockFormat, null);
-        var latest = TrustFields.OptionalDate(root, "latest", path);
-        if (latest is { } seen && seen - now > ClockTolerance)
+        // The latest time seen is kept twice; the later of the two counts, so removing one file does not reset detection.
+        using var held = StateFileLock.Acquire(store.ClockPath);
+        var files = new[] { store.ClockPath, store.ClockCopyPath }
+            .Select(path => (Path: path, Root: ReadState(path, ClockFormat, null)))
+            .Select(f => (f.Path, f.Root, Latest: TrustFields.OptionalDate(f.Root, "latest", f.Path)))
+            .ToList();
+        var newest = files.MaxBy(f => f.Latest);
+        if (newest.Latest is { } seen && seen - now > ClockTolerance)
         {
-            return $"the system clock is {Describe(seen - now)} earlier than a time already seen ({TrustFields.Time(seen)}, recorded in {path}); set the clock correctly";
+            return $"the system clock is {Describe(seen - now)} earlier than a time already seen ({TrustFields.Time(seen)}, recorded in {newest.Path}); set the clock correctly";
         }
 
-        if (latest is null || now > latest)
+        foreach (var (path, root, latest) in files)
         {
-            root["latest"] = TrustFields.Time(now);
-            AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            if (latest is null || now > latest)
+            {
+                root["latest"] = TrustFields.Time(newest.Latest is { } known && known > now ? known : now);
+                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            }
         }
 
         return null;
