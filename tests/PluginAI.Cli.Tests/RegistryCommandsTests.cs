@@ -242,6 +242,54 @@ public sealed class RegistryCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task LicenseAdd_WarnsOfExpiredWrongMachineAndWrongKey_AndStoresTheLicence()
+    {
+        await RunOkAsync("keys", "new", "acme-vendor", "--trust", "vendor");
+        await RunOkAsync("keys", "new", "other-vendor", "--trust", "vendor");
+        var plugin = Path.Combine(Home, "plugins", "Acme.Redaction");
+        CopyDirectory(BundledPlugin("PluginAI.Redaction"), plugin);
+        var manifestPath = Path.Combine(plugin, "pluginai.json");
+        var manifest = (await File.ReadAllTextAsync(manifestPath))
+            .Replace("\"id\": \"PluginAI.Redaction\"", "\"id\": \"Acme.Redaction\"", StringComparison.Ordinal)
+            .Replace("\"hostApi\"", "\"licensing\": { \"model\": \"paid\", \"productCode\": \"ACME-RED\", \"vendorKeyId\": \"acme-vendor\" },\n  \"hostApi\"", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(manifestPath, manifest);
+
+        async Task<string> IssueAsync(string id, params string[] extra)
+        {
+            var path = Path.Combine(_root, id + ".licence.json");
+            await RunOkAsync(["license", "issue", "--licensee", "Example GmbH", "--product", "ACME-RED", "--id", id, "-o", path, .. extra]);
+            return path;
+        }
+
+        var good = await IssueAsync("good", "--key", "acme-vendor", "--days", "30");
+        using (var added = JsonDocument.Parse(await RunOkAsync("license", "add", good, "--json")))
+        {
+            Assert.Empty(added.RootElement.GetProperty("warnings").EnumerateArray());
+        }
+
+        var expired = await IssueAsync("expired", "--key", "acme-vendor", "--issued", "2020-01-01", "--expires", "2020-01-31");
+        var expiredText = await RunOkAsync("license", "add", expired);
+        Assert.Contains("Warning: the licence expired on 2020-01-31", expiredText, StringComparison.Ordinal);
+
+        var otherMachine = "c0ffee:" + new string('a', 64);
+        var moved = await IssueAsync("moved", "--key", "acme-vendor", "--days", "30", "--machine", otherMachine);
+        var movedText = await RunOkAsync("license", "add", moved);
+        Assert.Contains($"Warning: the licence is bound to machine {otherMachine}", movedText, StringComparison.Ordinal);
+        Assert.DoesNotContain("bound to this machine", movedText, StringComparison.Ordinal);
+
+        var foreign = await IssueAsync("foreign", "--key", "other-vendor", "--days", "30");
+        using (var added = JsonDocument.Parse(await RunOkAsync("license", "add", foreign, "--json")))
+        {
+            var warning = Assert.Single(added.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+            Assert.Contains("(other-vendor)", warning, StringComparison.Ordinal);
+            Assert.Contains("Acme.Redaction names 'acme-vendor'", warning, StringComparison.Ordinal);
+        }
+
+        using var licenses = JsonDocument.Parse(await RunOkAsync("license", "list", "--json"));
+        Assert.Equal(4, licenses.RootElement.GetArrayLength());
+    }
+
+    [Fact]
     public async Task Certify_SignsARecord_AndRequireCertifiedRefusesTheRest()
     {
         var model = Path.Combine(_root, "tiny.gguf");

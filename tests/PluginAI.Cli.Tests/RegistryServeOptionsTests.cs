@@ -21,6 +21,29 @@ public sealed class RegistryServeOptionsTests : IDisposable
         Assert.Contains("--index-lifetime-days is 0; expected a whole number of days, 1 or more", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[::ffff:127.0.0.1]")]
+    [InlineData("localhost-8080")]
+    [InlineData("ftp://127.0.0.1:5000")]
+    public async Task Urls_Unparseable_IsRefusedNamingTheValue(string url)
+    {
+        var (code, _, error) = await PluginAICli.RunAsync(_home, "registry", "serve", "--urls", url);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"--urls '{url}' is not a listen address; expected http://HOST:PORT, such as http://127.0.0.1:5225", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("nexpected", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Urls_BeyondLoopbackWithoutAKey_IsRefused()
+    {
+        var (code, _, error) = await PluginAICli.RunAsync(_home, "registry", "serve", "--urls", "http://0.0.0.0:0");
+
+        Assert.Equal(1, code);
+        Assert.Contains("Refusing to listen on http://0.0.0.0:0: the address is reachable from other machines and no API key is set", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("nexpected", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ApiKeyFile_MissingOrEmpty_IsRefusedNamingTheFile()
     {

@@ -242,6 +242,37 @@ public sealed class LicenseTests : IDisposable
     }
 
     [Fact]
+    public void ClockFileDeleted_RollbackIsStillDetectedFromTheCopy()
+    {
+        AddLicense(Claims());
+        _clock.Advance(TimeSpan.FromDays(40));
+        Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(Manifest()).Status);
+        File.Delete(_store.ClockPath);
+
+        _clock.Now = PluginFixture.T0.AddDays(10);
+        var state = Evaluate(Manifest());
+
+        Assert.Equal(PluginLicenseStatus.ClockRollback, state.Status);
+        Assert.Contains($"recorded in {_store.ClockCopyPath}", state.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClockCopyDeleted_RollbackIsStillDetectedFromClockFile_AndTheCopyIsRestored()
+    {
+        AddLicense(Claims());
+        _clock.Advance(TimeSpan.FromDays(40));
+        Evaluate(Manifest());
+        File.Delete(_store.ClockCopyPath);
+
+        _clock.Now = PluginFixture.T0.AddDays(40).AddMinutes(1);
+        Assert.Equal(PluginLicenseStatus.Licensed, Evaluate(Manifest()).Status);
+        File.Delete(_store.ClockPath);
+        _clock.Now = PluginFixture.T0.AddDays(10);
+
+        Assert.Equal(PluginLicenseStatus.ClockRollback, Evaluate(Manifest()).Status);
+    }
+
+    [Fact]
     public void CorruptTrialsFileIsAnErrorNamingItNotAFreshTrial()
     {
         var manifest = Manifest(LicensingModel.Trial);
@@ -301,6 +332,42 @@ public sealed class LicenseTests : IDisposable
     }
 
     [Fact]
+    public void Review_GoodLicense_HasNoWarnings()
+    {
+        var claims = Claims() with { Expires = PluginFixture.T0.AddDays(30), Machine = MachineBinding.Create(ThisMachine, Product) };
+
+        Assert.Empty(Review(claims, [Manifest(vendorKeyId: "acme-vendor")]));
+    }
+
+    [Fact]
+    public void Review_ExpiredLicense_NamesTheDate()
+    {
+        var warning = Assert.Single(Review(Claims() with { Expires = PluginFixture.T0.AddDays(-3) }, [Manifest()]));
+
+        Assert.StartsWith("the licence expired on 2026-11-24 (2026-11-24T10:00:00Z)", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Review_LicenseForAnotherMachine_NamesBothMachines()
+    {
+        var binding = MachineBinding.Create("another-machine", Product);
+        var here = MachineIdentity.ComputeBindingHash(binding.Salt, ThisMachine, Product);
+
+        var warning = Assert.Single(Review(Claims() with { Machine = binding }, [Manifest()]));
+
+        Assert.Contains($"bound to machine {binding.Salt}:{binding.Hash}, this machine is {binding.Salt}:{here}", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Review_KeyThePluginDoesNotName_NamesTheKeys()
+    {
+        var warning = Assert.Single(Review(Claims(), [Manifest(vendorKeyId: "other-vendor")]));
+
+        Assert.Contains($"signed by key {_vendor.KeyId} (acme-vendor)", warning, StringComparison.Ordinal);
+        Assert.Contains("Acme.Redaction names 'other-vendor'", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SystemMachineIdentityReadsAnIdOrExplains()
     {
         try
@@ -335,6 +402,9 @@ public sealed class LicenseTests : IDisposable
     };
 
     private PluginLicense Evaluate(PluginManifest manifest) => _evaluator.Evaluate(manifest, _store, _policy, _clock.GetUtcNow());
+
+    private IReadOnlyList<string> Review(LicenseClaims claims, IEnumerable<PluginManifest> plugins) =>
+        _evaluator.Review(claims, _policy.Find(_vendor.KeyId)!, plugins, _policy, _clock.GetUtcNow());
 
     private string WriteLicense(LicenseClaims claims, SigningKey? key = null)
     {

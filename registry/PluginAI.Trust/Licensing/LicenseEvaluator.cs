@@ -121,6 +121,63 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
         }
     }
 
+    /// <summary>
+    /// Lists what keeps a license that was just added from working on this machine: an expiry already past, a binding to
+    /// another machine, a signing key that a plugin for its product does not name. The license is kept regardless; a user
+    /// may add one ahead of a move.
+    /// </summary>
+    /// <param name="claims">The license's claims, its signature already checked.</param>
+    /// <param name="signer">The trusted key that signed it.</param>
+    /// <param name="plugins">The manifests of the plugins on this machine; those for other products are ignored.</param>
+    /// <param name="policy">The trust policy holding the vendor keys.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns>One sentence per problem, empty when the license works here.</returns>
+    public IReadOnlyList<string> Review(LicenseClaims claims, TrustedKey signer, IEnumerable<PluginManifest> plugins, TrustPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(plugins);
+        ArgumentNullException.ThrowIfNull(policy);
+        var warnings = new List<string>();
+        if (claims.Expires is { } expires && now >= expires)
+        {
+            warnings.Add($"the licence expired on {expires.UtcDateTime:yyyy-MM-dd} ({TrustFields.Time(expires)}); plugins refuse it until the vendor issues a new one");
+        }
+
+        if (claims.Machine is { } binding)
+        {
+            try
+            {
+                var machineId = _machine.GetMachineId();
+                if (!binding.Matches(machineId, claims.Product))
+                {
+                    var here = MachineIdentity.ComputeBindingHash(binding.Salt, machineId, claims.Product);
+                    warnings.Add($"the licence is bound to machine {binding.Salt}:{binding.Hash}, this machine is {binding.Salt}:{here}; plugins refuse it here until the vendor moves it to this machine ('pluginai license machine --product {claims.Product}' prints what to send)");
+                }
+            }
+            catch (TrustException ex)
+            {
+                warnings.Add($"the licence is bound to machine {binding.Salt}:{binding.Hash}, and this machine's id cannot be read: {ex.Message}");
+            }
+        }
+
+        var expected = plugins
+            .Where(p => p.Licensing.Model != LicensingModel.Free && string.Equals(p.Licensing.ProductCode, claims.Product, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var namedKeys = expected.Select(p => p.Licensing.VendorKeyId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (namedKeys.Count > 0 && !namedKeys.Any(k => IsVendorKey(signer.KeyId, k, policy)))
+        {
+            var names = string.Join(", ", expected.Where(p => p.Licensing.VendorKeyId is not null).Select(p => $"{p.Id} names '{p.Licensing.VendorKeyId}'"));
+            warnings.Add($"the licence is signed by key {signer.KeyId} ({signer.Name}), but the plugins for product '{claims.Product}' name other keys in licensing.vendorKeyId ({names}); they refuse it");
+        }
+        else if (namedKeys.Count < expected.Count && (signer.Roles & KeyRole.Vendor) == 0)
+        {
+            warnings.Add($"the licence is signed by key {signer.KeyId} ({signer.Name}), which is trusted as {TrustedKey.FormatRoles(signer.Roles)}, not as vendor; plugins for product '{claims.Product}' refuse it");
+        }
+
+        return warnings;
+    }
+
     /// <summary>Checks a license signature: a trusted, non-revoked key whose signature matches, and, for a plugin, its vendor key.</summary>
     internal static TrustedKey CheckSignature(SignedEnvelope envelope, TrustPolicy policy, string source, string? vendorKeyId, bool forPlugin = false)
     {
@@ -269,19 +326,25 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
 
     private static string? CheckClock(LicenseStore store, DateTimeOffset now)
     {
-        var path = store.ClockPath;
-        using var held = StateFileLock.Acquire(path);
-        var root = ReadState(path, ClockFormat, null);
-        var latest = TrustFields.OptionalDate(root, "latest", path);
-        if (latest is { } seen && seen - now > ClockTolerance)
+        // The latest time seen is kept twice; the later of the two counts, so removing one file does not reset detection.
+        using var held = StateFileLock.Acquire(store.ClockPath);
+        var files = new[] { store.ClockPath, store.ClockCopyPath }
+            .Select(path => (Path: path, Root: ReadState(path, ClockFormat, null)))
+            .Select(f => (f.Path, f.Root, Latest: TrustFields.OptionalDate(f.Root, "latest", f.Path)))
+            .ToList();
+        var newest = files.MaxBy(f => f.Latest);
+        if (newest.Latest is { } seen && seen - now > ClockTolerance)
         {
-            return $"the system clock is {Describe(seen - now)} earlier than a time already seen ({TrustFields.Time(seen)}, recorded in {path}); set the clock correctly";
+            return $"the system clock is {Describe(seen - now)} earlier than a time already seen ({TrustFields.Time(seen)}, recorded in {newest.Path}); set the clock correctly";
         }
 
-        if (latest is null || now > latest)
+        foreach (var (path, root, latest) in files)
         {
-            root["latest"] = TrustFields.Time(now);
-            AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            if (latest is null || now > latest)
+            {
+                root["latest"] = TrustFields.Time(newest.Latest is { } known && known > now ? known : now);
+                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            }
         }
 
         return null;

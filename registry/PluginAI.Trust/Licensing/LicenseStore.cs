@@ -15,6 +15,7 @@ public sealed class LicenseStore
     {
         ArgumentException.ThrowIfNullOrEmpty(home);
         Directory = System.IO.Path.Combine(home, DirectoryName);
+        ClockCopyPath = System.IO.Path.Combine(home, "data", "licence-clock.json");
     }
 
     /// <summary>Gets the store's folder.</summary>
@@ -25,6 +26,12 @@ public sealed class LicenseStore
 
     /// <summary>Gets the file that records the latest time seen, against clock rollback.</summary>
     public string ClockPath => System.IO.Path.Combine(Directory, "clock.json");
+
+    /// <summary>
+    /// Gets the second copy of the latest time seen, in the home's <c>data</c> folder, so that deleting <see cref="ClockPath"/>
+    /// alone does not reset clock-rollback detection.
+    /// </summary>
+    public string ClockCopyPath { get; }
 
     /// <summary>Reads a license file and checks its signature by a non-revoked key of the trust policy.</summary>
     /// <param name="path">The license file.</param>

@@ -32,13 +32,20 @@ internal static class LicenseCommand
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
             var stored = new LicenseStore(paths.Home).Add(parse.GetValue(file)!.FullName, policy);
             var claims = stored.Claims!;
+            var (_, _, signer) = LicenseStore.Read(stored.Path, policy);
+            var warnings = new LicenseEvaluator().Review(claims, signer, InstalledManifests(paths), policy, DateTimeOffset.UtcNow);
+            var boundHere = claims.Machine is { } binding && IsThisMachine(binding, claims.Product);
             if (parse.GetValue(json))
             {
-                JsonOutput.Write(console.Out, new { file = stored.Path, licenceId = claims.LicenseId, claims.Licensee, claims.Product, claims.Features, claims.Issued, claims.Expires, kind = claims.Kind.ToString().ToLowerInvariant(), machineBound = claims.Machine is not null });
+                JsonOutput.Write(console.Out, new { file = stored.Path, licenceId = claims.LicenseId, claims.Licensee, claims.Product, claims.Features, claims.Issued, claims.Expires, kind = claims.Kind.ToString().ToLowerInvariant(), machineBound = claims.Machine is not null, boundToThisMachine = boundHere, warnings });
             }
             else
             {
-                console.Console.MarkupLineInterpolated($"Installed licence [bold]{claims.LicenseId}[/] for [bold]{claims.Product}[/], licensed to {claims.Licensee}, {(claims.Expires is { } e ? "valid until " + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "perpetual")}{(claims.Machine is null ? string.Empty : ", bound to this machine")}.");
+                console.Console.MarkupLineInterpolated($"Installed licence [bold]{claims.LicenseId}[/] for [bold]{claims.Product}[/], licensed to {claims.Licensee}, {(claims.Expires is { } e ? "valid until " + e.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "perpetual")}{(boundHere ? ", bound to this machine" : string.Empty)}.");
+                foreach (var warning in warnings)
+                {
+                    console.Console.MarkupLineInterpolated($"[yellow]Warning:[/] {warning}.");
+                }
             }
 
             return 0;
@@ -240,6 +247,48 @@ internal static class LicenseCommand
 
         var c = license.Claims;
         return new LicenseView(license.Path, c?.LicenseId, c?.Product, c?.Licensee, c?.Features ?? [], c?.Issued, c?.Expires, c?.Kind.ToString().ToLowerInvariant(), c?.Machine is not null, signer, problem);
+    }
+
+    private static List<PluginAI.Manifest.PluginManifest> InstalledManifests(PluginAIPaths paths)
+    {
+        // The plugins in the home and those shipped beside the command: the ones a licence is added for.
+        var manifests = new List<PluginAI.Manifest.PluginManifest>();
+        foreach (var root in (string[])[paths.Plugins, Path.Combine(AppContext.BaseDirectory, "plugins")])
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var folder in Directory.EnumerateDirectories(root))
+            {
+                try
+                {
+                    var manifestFile = Path.Combine(InstalledPluginLayout.ResolveInstalledVersion(folder), PluginAI.Manifest.PluginManifest.FileName);
+                    if (File.Exists(manifestFile) && PluginAI.Manifest.ManifestReader.Parse(File.ReadAllText(manifestFile), manifestFile).Manifest is { } manifest)
+                    {
+                        manifests.Add(manifest);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        return manifests;
+    }
+
+    private static bool IsThisMachine(MachineBinding binding, string product)
+    {
+        try
+        {
+            return binding.Matches(MachineIdentity.System.GetMachineId(), product);
+        }
+        catch (TrustException)
+        {
+            return false;
+        }
     }
 
     private static PluginAIPaths Paths(ParseResult parse) => new(parse.GetValue(PluginAICommand.HomeOption));

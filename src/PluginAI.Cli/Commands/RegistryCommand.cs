@@ -38,9 +38,10 @@ internal static class RegistryCommand
             }
 
             var keys = ApiKeyFile.Collect(parse.GetValue(apiKeys), ApiKeysVariable, parse.GetValue(apiKeyFile));
+            var listen = parse.GetValue(urls) is { Length: > 0 } given ? given : ["http://127.0.0.1:5225"];
+            CheckListenAddresses(listen, keys.Count > 0);
             using var signingKey = LoadOrCreateRegistryKey(paths, parse.GetValue(key), out var created);
             var policy = TrustPolicy.Load(paths.TrustPolicyFile);
-            var listen = parse.GetValue(urls) is { Length: > 0 } given ? given : ["http://127.0.0.1:5225"];
             var options = new RegistryServerOptions
             {
                 PackagesDirectory = folder,
@@ -87,6 +88,51 @@ internal static class RegistryCommand
         });
         command.Subcommands.Add(serve);
         return command;
+    }
+
+    private static void CheckListenAddresses(IReadOnlyList<string> urls, bool hasKeys)
+    {
+        foreach (var url in urls)
+        {
+            if (!IsListenAddress(url))
+            {
+                throw new CliException($"--urls '{url}' is not a listen address; expected http://HOST:PORT, such as http://127.0.0.1:5225 (this machine only) or http://0.0.0.0:5225 (with --api-key-file).");
+            }
+        }
+
+        var exposed = urls.Where(u => !RegistryServer.IsLoopback(u)).ToList();
+        if (exposed.Count > 0 && !hasKeys)
+        {
+            throw new CliException(
+                $"Refusing to listen on {string.Join(", ", exposed)}: the address is reachable from other machines and no API key is set. " +
+                $"Give keys with --api-key-file (or {ApiKeysVariable}), or listen on this machine only, such as http://127.0.0.1:5225.");
+        }
+    }
+
+    private static bool IsListenAddress(string url)
+    {
+        var text = url.Trim();
+        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            return false;
+        }
+
+        var scheme = text[..schemeEnd];
+        if (!string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) && !string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Kestrel accepts the wildcards '*' and '+' for "every address", which Uri does not parse.
+        var rest = text[(schemeEnd + 3)..];
+        if (rest.StartsWith('*') || rest.StartsWith('+'))
+        {
+            rest = "localhost" + rest[1..];
+        }
+
+        return Uri.TryCreate($"{scheme}://{rest}", UriKind.Absolute, out var uri)
+            && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.UserInfo) && uri.Host.Length > 0;
     }
 
     private static SigningKey LoadOrCreateRegistryKey(PluginAIPaths paths, string? nameOrPath, out bool created)
