@@ -95,7 +95,7 @@ public static class PluginAIServer
     public static bool IsLoopback(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (!TryParseUrl(url, out var host))
+        if (!TryParseListenAddress(url, out var host))
         {
             return false;
         }
@@ -108,7 +108,7 @@ public static class PluginAIServer
     {
         foreach (var url in urls)
         {
-            if (!TryParseUrl(url, out _))
+            if (!TryParseListenAddress(url, out _))
             {
                 throw new PluginAIServerException($"--urls: '{url}' is not a listen address; expected http://HOST:PORT, such as http://127.0.0.1:8080 (this machine only) or http://0.0.0.0:8080 (with --api-key).");
             }
@@ -141,8 +141,13 @@ public static class PluginAIServer
         }
     }
 
-    private static bool TryParseUrl(string url, out string host)
+    /// <summary>Reads a listen address as Kestrel takes it: <c>http(s)://HOST[:PORT]</c>, with <c>*</c> or <c>+</c> for every address.</summary>
+    /// <param name="url">The address.</param>
+    /// <param name="host">The host it names (<c>0.0.0.0</c> for the wildcards).</param>
+    /// <returns>Whether it is such an address.</returns>
+    public static bool TryParseListenAddress(string url, out string host)
     {
+        ArgumentNullException.ThrowIfNull(url);
         host = string.Empty;
         var text = url.Trim();
         var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
@@ -166,7 +171,7 @@ public static class PluginAIServer
             return Uri.TryCreate($"{scheme}://{rest}", UriKind.Absolute, out var wild) && wild.AbsolutePath == "/";
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
         {
             return false;
         }

@@ -94,7 +94,7 @@ internal static class RegistryCommand
     {
         foreach (var url in urls)
         {
-            if (!IsListenAddress(url))
+            if (!PluginAI.Server.PluginAIServer.TryParseListenAddress(url, out _))
             {
                 throw new CliException($"--urls '{url}' is not a listen address; expected http://HOST:PORT, such as http://127.0.0.1:5225 (this machine only) or http://0.0.0.0:5225 (with --api-key-file).");
             }
@@ -107,32 +107,6 @@ internal static class RegistryCommand
                 $"Refusing to listen on {string.Join(", ", exposed)}: the address is reachable from other machines and no API key is set. " +
                 $"Give keys with --api-key-file (or {ApiKeysVariable}), or listen on this machine only, such as http://127.0.0.1:5225.");
         }
-    }
-
-    private static bool IsListenAddress(string url)
-    {
-        var text = url.Trim();
-        var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd <= 0)
-        {
-            return false;
-        }
-
-        var scheme = text[..schemeEnd];
-        if (!string.Equals(scheme, "http", StringComparison.OrdinalIgnoreCase) && !string.Equals(scheme, "https", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        // Kestrel accepts the wildcards '*' and '+' for "every address", which Uri does not parse.
-        var rest = text[(schemeEnd + 3)..];
-        if (rest.StartsWith('*') || rest.StartsWith('+'))
-        {
-            rest = "localhost" + rest[1..];
-        }
-
-        return Uri.TryCreate($"{scheme}://{rest}", UriKind.Absolute, out var uri)
-            && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.UserInfo) && uri.Host.Length > 0;
     }
 
     private static SigningKey LoadOrCreateRegistryKey(PluginAIPaths paths, string? nameOrPath, out bool created)
