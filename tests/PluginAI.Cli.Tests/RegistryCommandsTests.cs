@@ -109,10 +109,7 @@ public sealed class RegistryCommandsTests : IDisposable
         var feed = Path.Combine(Home, "feed");
         await RunOkAsync("pack", BundledPlugin("PluginAI.Redaction"), "-o", feed, "--key", "acme");
         await RunOkAsync("plugins", "install", "PluginAI.Redaction");
-        var staged = Path.Combine(_root, "staged");
-        CopyDirectory(BundledPlugin("PluginAI.Redaction"), staged);
-        var manifestPath = Path.Combine(staged, "pluginai.json");
-        await File.WriteAllTextAsync(manifestPath, (await File.ReadAllTextAsync(manifestPath)).Replace("\"0.1.0\"", "\"0.2.0\"", StringComparison.Ordinal));
+        var staged = await StageRedactionVersion020Async();
         await RunOkAsync("pack", staged, "-o", feed, "--key", "other");
 
         var (exit, _, error) = await PluginAICli.RunAsync(Home, "plugins", "update", "PluginAI.Redaction");
@@ -141,10 +138,7 @@ public sealed class RegistryCommandsTests : IDisposable
         await RunOkAsync("plugins", "install", "PluginAI.Redaction");
 
         // A 0.2.0 whose dll was changed after signing.
-        var staged = Path.Combine(_root, "staged");
-        CopyDirectory(BundledPlugin("PluginAI.Redaction"), staged);
-        var manifestPath = Path.Combine(staged, "pluginai.json");
-        await File.WriteAllTextAsync(manifestPath, (await File.ReadAllTextAsync(manifestPath)).Replace("\"0.1.0\"", "\"0.2.0\"", StringComparison.Ordinal));
+        var staged = await StageRedactionVersion020Async();
         await RunOkAsync("pack", staged, "-o", feed, "--key", "acme");
         var tampered = Path.Combine(feed, "PluginAI.Redaction.0.2.0.nupkg");
         using (var zip = ZipFile.Open(tampered, ZipArchiveMode.Update))
@@ -346,6 +340,16 @@ public sealed class RegistryCommandsTests : IDisposable
         var (exit, output, error) = await PluginAICli.RunAsync(Home, args);
         Assert.True(exit == 0, $"pluginai {string.Join(' ', args)} exited with {exit}: {error}{output}");
         return output;
+    }
+
+    /// <summary>Copies the bundled redaction plugin into a folder as version 0.2.0, ready to pack.</summary>
+    private async Task<string> StageRedactionVersion020Async()
+    {
+        var staged = Path.Combine(_root, "staged");
+        CopyDirectory(BundledPlugin("PluginAI.Redaction"), staged);
+        var manifestPath = Path.Combine(staged, "pluginai.json");
+        await File.WriteAllTextAsync(manifestPath, (await File.ReadAllTextAsync(manifestPath)).Replace("\"0.1.0\"", "\"0.2.0\"", StringComparison.Ordinal));
+        return staged;
     }
 
     private static void CopyDirectory(string source, string target)
