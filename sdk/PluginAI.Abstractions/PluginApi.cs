@@ -11,5 +11,5 @@ namespace PluginAI;
 public static class PluginApi
 {
     /// <summary>Gets the plugin API version implemented by this build of the contracts.</summary>
-    public static SemanticVersion Version { get; } = new(2, 0, 0);
+    public static SemanticVersion Version { get; } = new(2, 1, 0);
 }

@@ -46,7 +46,7 @@ public sealed class InstallTests : IDisposable
 
         var resolution = await PluginResolver.ResolveAsync(_f.Client, "Acme.Tagger", null, RegistryFixture.CpuOnly());
         Assert.Equal("1.5.0", resolution.Package!.Version.ToNormalizedString());
-        Assert.StartsWith("2.0.0 (local): skipped: it is built for plugin API [3.0,4.0), newer than this host's 2.0.0", resolution.Explanation[0], StringComparison.Ordinal);
+        Assert.StartsWith("2.0.0 (local): skipped: it is built for plugin API [3.0,4.0), newer than this host's 2.1.0", resolution.Explanation[0], StringComparison.Ordinal);
         Assert.StartsWith("1.5.0 (local): chosen", resolution.Explanation[1], StringComparison.Ordinal);
 
         var exact = await _f.Installer.InstallAsync("Acme.Tagger", "1.0.0", RegistryFixture.CpuOnly());

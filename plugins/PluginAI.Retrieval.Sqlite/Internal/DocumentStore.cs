@@ -12,7 +12,7 @@ namespace PluginAI.Retrieval.Sqlite.Internal;
 /// The write methods take the caller's transaction on the write connection; the caller serialises writers. Read
 /// methods open their own pooled read-only connection or use the one they are given, so they run beside a writer (WAL).
 /// </remarks>
-internal sealed class DocumentStore : IDisposable
+internal sealed partial class DocumentStore : IDisposable
 {
     private readonly KnowledgeBaseOptions _options;
     private readonly string _readConnectionString;
@@ -58,7 +58,7 @@ internal sealed class DocumentStore : IDisposable
             // NORMAL would already suffice).
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+                pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;";
                 pragma.ExecuteNonQuery();
             }
 
@@ -205,6 +205,16 @@ internal sealed class DocumentStore : IDisposable
         return documentId;
     }
 
+    /// <summary>Reads the generation inside a write transaction.</summary>
+    public long ReadGeneration(SqliteTransaction transaction) => KnowledgeBaseSchema.ReadGeneration(_writeConnection, transaction);
+
+    /// <summary>Reads the latest committed generation, which another process may have advanced.</summary>
+    public long ReadCommittedGeneration()
+    {
+        using var connection = OpenReadConnection();
+        return KnowledgeBaseSchema.ReadGeneration(connection, null);
+    }
+
     /// <summary>Records the generation a transaction commits.</summary>
     public void SetGeneration(SqliteTransaction transaction, long generation) => KnowledgeBaseSchema.SetGeneration(_writeConnection, transaction, generation);
 
@@ -243,11 +253,12 @@ internal sealed class DocumentStore : IDisposable
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
-    /// <summary>Reads every document and chunk vector, in one read transaction, into a new cache.</summary>
-    public VectorCache LoadVectors()
+    /// <summary>Reads every document and chunk vector, in one read transaction, into a new cache, with the generation they belong to.</summary>
+    public (VectorCache Cache, long Generation) LoadVectors()
     {
         using var connection = OpenReadConnection();
         using var transaction = connection.BeginTransaction(deferred: true);
+        var generation = KnowledgeBaseSchema.ReadGeneration(connection, transaction);
         var documents = new Dictionary<long, DocumentEntry>();
         using (var command = connection.CreateCommand())
         {
@@ -285,7 +296,7 @@ internal sealed class DocumentStore : IDisposable
             }
         }
 
-        return new VectorCache(documents, arena);
+        return (new VectorCache(documents, arena), generation);
     }
 
     /// <summary>Reads the passages of ranked chunks, in rank order; chunks deleted since ranking are left out.</summary>

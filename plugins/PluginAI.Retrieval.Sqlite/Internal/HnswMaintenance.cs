@@ -67,6 +67,14 @@ internal sealed class HnswMaintenance
         }
     }
 
+    /// <summary>Drops the active index without saving it, because the cache it mirrors was retired; called under the write lock.</summary>
+    public void Discard()
+    {
+        _index?.Dispose();
+        _index = null;
+        _dirty = false;
+    }
+
     /// <summary>Adds a writer's vectors to <paramref name="index"/> before its commit, outside the lock, so searches are not held up while the graph links them.</summary>
     /// <param name="index">The index the writer saw.</param>
     /// <param name="added">The vectors to add.</param>
@@ -149,6 +157,12 @@ internal sealed class HnswMaintenance
             try
             {
                 var changes = cache.StopRecordingChanges();
+                if (cache.IsRetired)
+                {
+                    index.Dispose();
+                    return;
+                }
+
                 foreach (var (rowId, added) in changes)
                 {
                     if (!added)
@@ -247,7 +261,7 @@ internal sealed class HnswMaintenance
         // The stamp goes first and last: without it the index file is never trusted, so a crash between the two
         // writes leaves an index that the next open rebuilds, never one that disagrees with the database.
         File.Delete(IndexStampPath);
-        var temporary = IndexPath + ".tmp";
+        var temporary = $"{IndexPath}.{Environment.ProcessId}.tmp";
         index.Save(temporary);
         File.Move(temporary, IndexPath, overwrite: true);
         string hash;
@@ -257,8 +271,9 @@ internal sealed class HnswMaintenance
         }
 
         var stamp = new IndexStamp(generation, index.Count, index.Dimensions, hash);
-        File.WriteAllText(IndexStampPath + ".tmp", JsonSerializer.Serialize(stamp));
-        File.Move(IndexStampPath + ".tmp", IndexStampPath, overwrite: true);
+        var temporaryStamp = $"{IndexStampPath}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporaryStamp, JsonSerializer.Serialize(stamp));
+        File.Move(temporaryStamp, IndexStampPath, overwrite: true);
         _dirty = false;
     }
 

@@ -52,6 +52,38 @@ internal static class KnowledgeBaseSchema
             INSERT INTO chunks_fts(chunks_fts, rowid, text, section) VALUES ('delete', old.id, old.text, old.section);
             INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
         END;
+
+        CREATE TABLE IF NOT EXISTS claims (
+            source_path  TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            holder       TEXT NOT NULL,
+            host         TEXT NOT NULL,
+            pid          INTEGER NOT NULL,
+            pid_started  INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS partial_documents (
+            source_path   TEXT PRIMARY KEY,
+            media_type    TEXT NOT NULL,
+            content_hash  TEXT NOT NULL,
+            title         TEXT,
+            last_modified INTEGER NOT NULL,
+            started_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS partial_chunks (
+            source_path  TEXT NOT NULL,
+            chunk_index  INTEGER NOT NULL,
+            text         TEXT NOT NULL,
+            page         INTEGER,
+            section      TEXT,
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            token_count  INTEGER NOT NULL,
+            embedding    BLOB NOT NULL,
+            UNIQUE (source_path, chunk_index)
+        );
         """;
 
     /// <summary>
@@ -112,6 +144,15 @@ internal static class KnowledgeBaseSchema
 
         transaction.Commit();
         return long.Parse(stored.GetValueOrDefault("generation", "0"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the write generation, inside the caller's transaction when one is given.</summary>
+    public static long ReadGeneration(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM metadata WHERE key = 'generation'";
+        return command.ExecuteScalar() is string value ? long.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     /// <summary>Stores the write generation inside the caller's transaction.</summary>

@@ -16,9 +16,20 @@ namespace PluginAI.Retrieval.Sqlite.Internal;
 /// The HNSW index is built in the background once the knowledge base reaches the threshold; searches use the exact
 /// scan until it is ready. Changes made while it builds are replayed onto it before it is swapped in.
 /// </para>
+/// <para>
+/// Other processes may write the same database (an <c>ingest</c> beside a server). Every commit advances the stored
+/// generation from the value read inside its own write transaction; a search that finds the stored generation ahead
+/// of its memory, and a writer that finds it ahead before committing, drop the cache (and the index built from it),
+/// and the next search loads it again. Documents are claimed in the <c>claims</c> table (<see cref="ISharedKnowledgeBase"/>),
+/// so that two ingestions do not parse and embed the same document.
+/// </para>
 /// </remarks>
-internal sealed class SqliteKnowledgeBase : IKnowledgeBase
+internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
 {
+    private static readonly TimeSpan s_claimLease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan s_claimRenewal = TimeSpan.FromSeconds(30);
+    private readonly ClaimHolder _holder = ClaimHolder.ForThisProcess();
+    private Timer? _claimRenewalTimer;
     private readonly KnowledgeBaseOptions _options;
     private readonly DocumentStore _store;
     private readonly HnswMaintenance _hnsw;
@@ -72,9 +83,12 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
         {
             var added = new List<(long RowId, float[] Vector)>(document.Chunks.Count);
             using var transaction = _store.BeginWrite();
+            var stored = _store.ReadGeneration(transaction);
             var removed = _store.DeleteDocument(transaction, document.SourcePath);
             var documentId = _store.InsertDocument(transaction, document, added, cancellationToken);
-            _store.SetGeneration(transaction, _generation + 1);
+            _store.ReleaseClaim(transaction, document.SourcePath, _holder);
+            _store.DeletePartial(transaction, document.SourcePath);
+            _store.SetGeneration(transaction, stored + 1);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Vectors go into the graph before the commit, outside the lock, so that searches are not held up while
@@ -89,9 +103,18 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
             try
             {
                 transaction.Commit();
-                _generation++;
                 preAdded.Clear();
-                ApplyToMemory(documentId, document.SourcePath, document.MediaType, removed, added);
+                if (stored == _generation)
+                {
+                    ApplyToMemory(documentId, document.SourcePath, document.MediaType, removed, added);
+                }
+                else
+                {
+                    RetireCache();
+                    hnsw = null;
+                }
+
+                _generation = stored + 1;
             }
             finally
             {
@@ -130,15 +153,25 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
                 return false;
             }
 
+            var stored = _store.ReadGeneration(transaction);
             var removed = _store.DeleteDocument(transaction, sourcePath);
-            _store.SetGeneration(transaction, _generation + 1);
+            _store.DeletePartial(transaction, sourcePath);
+            _store.SetGeneration(transaction, stored + 1);
             cancellationToken.ThrowIfCancellationRequested();
             _lock.EnterWriteLock();
             try
             {
                 transaction.Commit();
-                _generation++;
-                ApplyToMemory(null, sourcePath, null, removed, []);
+                if (stored == _generation)
+                {
+                    ApplyToMemory(null, sourcePath, null, removed, []);
+                }
+                else
+                {
+                    RetireCache();
+                }
+
+                _generation = stored + 1;
             }
             finally
             {
@@ -208,7 +241,7 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
         }
 
         var glob = string.IsNullOrWhiteSpace(query.PathGlob) ? null : PathGlob.Parse(query.PathGlob);
-        var cache = EnsureLoaded();
+        var cache = EnsureCurrent();
 
         _lock.EnterReadLock();
         try
@@ -227,6 +260,165 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<DocumentClaim> ClaimDocumentAsync(string sourcePath, string contentHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            DocumentClaim claim;
+            using (var transaction = _store.BeginWrite())
+            {
+                claim = _store.Claim(transaction, sourcePath, contentHash, _holder, DateTimeOffset.UtcNow, s_claimLease);
+                transaction.Commit();
+            }
+
+            if (claim.Status == DocumentClaimStatus.Claimed)
+            {
+                _claimRenewalTimer ??= new Timer(_ => RenewClaims(), null, s_claimRenewal, s_claimRenewal);
+            }
+
+            return claim;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseDocumentAsync(string sourcePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _store.BeginWrite();
+            _store.ReleaseClaim(transaction, sourcePath, _holder);
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> BeginPartialDocumentAsync(DocumentContent document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentException.ThrowIfNullOrEmpty(document.SourcePath);
+        ArgumentException.ThrowIfNullOrEmpty(document.MediaType);
+        ArgumentException.ThrowIfNullOrEmpty(document.ContentHash);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _store.BeginWrite();
+            var kept = _store.BeginPartial(transaction, document, document.ContentHash);
+            transaction.Commit();
+            return kept;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task AppendPartialChunksAsync(string sourcePath, string contentHash, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        ArgumentNullException.ThrowIfNull(chunks);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _store.BeginWrite();
+            _store.AppendPartial(transaction, sourcePath, contentHash, chunks, cancellationToken);
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CompletePartialDocumentAsync(string sourcePath, string contentHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sourcePath);
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        List<long> preAdded = [];
+        int count;
+        try
+        {
+            using var transaction = _store.BeginWrite();
+            var stored = _store.ReadGeneration(transaction);
+            var (documentId, chunks, removed) = _store.CompletePartial(transaction, sourcePath, contentHash, _holder);
+            count = chunks;
+            _store.SetGeneration(transaction, stored + 1);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // The vectors are read back only when this process keeps them in memory: an ingestion that never searches
+            // stores a large document without ever holding all of its vectors.
+            var loaded = Volatile.Read(ref _cache) is not null;
+            var added = loaded ? _store.ReadVectors(transaction, documentId) : null;
+            var hnsw = _hnsw.Current;
+            if (hnsw is not null && added is not null)
+            {
+                _hnsw.AddBeforeCommit(hnsw, added, preAdded);
+            }
+
+            var mediaType = _store.MediaTypeOf(transaction, documentId);
+            _lock.EnterWriteLock();
+            try
+            {
+                transaction.Commit();
+                preAdded.Clear();
+                if (stored == _generation && added is not null)
+                {
+                    ApplyToMemory(documentId, sourcePath, mediaType, removed, added);
+                }
+                else if (_cache is not null)
+                {
+                    RetireCache();
+                    hnsw = null;
+                }
+
+                _generation = stored + 1;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            foreach (var rowId in removed)
+            {
+                hnsw?.Remove(rowId);
+            }
+        }
+        finally
+        {
+            foreach (var rowId in preAdded)
+            {
+                _hnsw.Current?.Remove(rowId);
+            }
+
+            _writeGate.Release();
+        }
+
+        StartHnswBuildIfNeeded();
+        return count;
     }
 
     /// <inheritdoc />
@@ -325,6 +517,12 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
         await _writeGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (_claimRenewalTimer is not null)
+            {
+                await _claimRenewalTimer.DisposeAsync().ConfigureAwait(false);
+                ReleaseClaims();
+            }
+
             _hnsw.Close(_generation);
             _store.Dispose();
         }
@@ -365,7 +563,8 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
             _lock.EnterWriteLock();
             try
             {
-                cache = _store.LoadVectors();
+                (cache, var generation) = _store.LoadVectors();
+                _generation = generation;
                 _hnsw.LoadIfPresent(cache.Arena);
                 Volatile.Write(ref _cache, cache);
             }
@@ -377,6 +576,77 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase
 
         StartHnswBuildIfNeeded();
         return cache;
+    }
+
+    /// <summary>Loads the cache, first dropping it when another process has committed since it was loaded.</summary>
+    private VectorCache EnsureCurrent()
+    {
+        var cache = EnsureLoaded();
+        if (_store.ReadCommittedGeneration() == Volatile.Read(ref _generation))
+        {
+            return cache;
+        }
+
+        // A writer of this process may be between its commit and its update of the generation; under the write gate
+        // no writer of this process runs, so a difference seen there was made by another process.
+        _writeGate.Wait();
+        try
+        {
+            if (_store.ReadCommittedGeneration() != _generation)
+            {
+                _lock.EnterWriteLock();
+                try
+                {
+                    RetireCache();
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        return EnsureLoaded();
+    }
+
+    /// <summary>Drops the cache and the index built from it; called under the write lock.</summary>
+    private void RetireCache()
+    {
+        if (_cache is { } cache)
+        {
+            cache.IsRetired = true;
+        }
+
+        Volatile.Write(ref _cache, null);
+        _hnsw.Discard();
+    }
+
+    private void RenewClaims()
+    {
+        try
+        {
+            _store.UpdateClaims(_holder, DateTimeOffset.UtcNow + s_claimLease);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // A busy database delays the renewal to the next tick; the lease outlasts several ticks.
+        }
+    }
+
+    private void ReleaseClaims()
+    {
+        try
+        {
+            _store.UpdateClaims(_holder, null);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Claims of a closed knowledge base expire, and the holder's process is checked before they are honoured.
+        }
     }
 
     private void StartHnswBuildIfNeeded()

@@ -23,6 +23,9 @@ internal sealed class VectorCache
     /// <summary>Gets the chunk vectors.</summary>
     public VectorArena Arena { get; }
 
+    /// <summary>Gets or sets a value indicating whether the knowledge base dropped this cache because another process changed the database; an index built from it is not used.</summary>
+    public bool IsRetired { get; set; }
+
     /// <summary>Applies a committed change: the document at <paramref name="sourcePath"/> loses <paramref name="removed"/> and, unless <paramref name="documentId"/> is null, is stored again with <paramref name="added"/>.</summary>
     public void Apply(long? documentId, string sourcePath, string? mediaType, List<long> removed, List<(long RowId, float[] Vector)> added)
     {

@@ -9,6 +9,8 @@ namespace PluginAI.Cli.Commands;
 /// <summary><c>pluginai ingest</c>: parses, chunks, embeds and stores a folder of documents.</summary>
 internal static class IngestCommand
 {
+    private static readonly System.Text.Json.JsonSerializerOptions s_events = new(JsonOutput.Options) { WriteIndented = false };
+
     public static Command Create(CliConsole console)
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "The folder of documents to ingest." };
@@ -18,6 +20,7 @@ internal static class IngestCommand
         var maxSize = new Option<int>("--max-file-size") { Description = "Skip files larger than this many MiB.", DefaultValueFactory = _ => 64 };
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links that lead outside the folder (by default they are skipped with the reason)." };
         var json = PluginAICommand.JsonOption();
+        json.Description = "Write the report as JSON on standard output, and progress events as JSON lines on standard error.";
         var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, followLinks, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,7 +42,7 @@ internal static class IngestCommand
                 options.Exclude.Add(glob);
             }
 
-            var report = await RunAsync(console, services.GetRequiredService<IngestionService>(), options, showProgress: !parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            var report = await RunAsync(console, services.GetRequiredService<IngestionService>(), options, showProgress: !parse.GetValue(json), cancellationToken, jsonProgress: parse.GetValue(json)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 JsonOutput.Write(console.Out, report);
@@ -54,11 +57,12 @@ internal static class IngestCommand
         return command;
     }
 
-    public static async Task<IngestionReport> RunAsync(CliConsole console, IngestionService ingestion, IngestionOptions options, bool showProgress, CancellationToken cancellationToken)
+    public static async Task<IngestionReport> RunAsync(CliConsole console, IngestionService ingestion, IngestionOptions options, bool showProgress, CancellationToken cancellationToken, bool jsonProgress = false)
     {
         if (!showProgress)
         {
-            return await ingestion.IngestFolderAsync(options, null, cancellationToken).ConfigureAwait(false);
+            var events = jsonProgress ? new InlineProgress<IngestionProgress>(p => WriteEvent(console.Error, p)) : null;
+            return await ingestion.IngestFolderAsync(options, events, cancellationToken).ConfigureAwait(false);
         }
 
         IngestionReport? report = null;
@@ -70,12 +74,30 @@ internal static class IngestCommand
                 var task = context.AddTask($"Ingesting {Path.GetFileName(options.Folder.TrimEnd('/'))}", maxValue: 1);
                 var started = DateTime.UtcNow;
                 // Reported synchronously from the workers: Progress<T> would post to the thread pool and could fall behind.
+                ProgressTask? part = null;
                 var progress = new InlineProgress<IngestionProgress>(p =>
                 {
                     task.MaxValue = Math.Max(1, p.FilesTotal);
                     task.Value = p.FilesDone;
                     var seconds = Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"{p.FilesDone}/{p.FilesTotal} files, {p.Chunks} chunks, {p.FilesDone / seconds:0.0} files/s");
+                    if (p.Kind == IngestionEventKind.Part && p.DocumentChunksTotal is { } chunks)
+                    {
+                        // A large document gets a bar of its own, by chunks embedded and kept.
+                        part ??= context.AddTask(Markup.Escape(Path.GetFileName(p.CurrentFile ?? string.Empty)), maxValue: chunks);
+                        part.MaxValue = Math.Max(1, chunks);
+                        part.Value = p.DocumentChunksDone ?? 0;
+                        part.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(p.CurrentFile ?? string.Empty)}: {p.DocumentChunksDone}/{chunks} chunks"));
+                        if (p.DocumentChunksDone >= chunks)
+                        {
+                            part.StopTask();
+                            part = null;
+                        }
+                    }
+                    else if (p.Kind == IngestionEventKind.Waiting)
+                    {
+                        task.Description = Markup.Escape($"waiting for {p.CurrentFile}, {p.Reason}");
+                    }
                 });
                 report = await ingestion.IngestFolderAsync(options, progress, cancellationToken).ConfigureAwait(false);
                 task.MaxValue = Math.Max(1, report.Files);
@@ -94,6 +116,16 @@ internal static class IngestCommand
         table.AddRow("Added", report.Added.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Updated", report.Updated.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Unchanged", report.Unchanged.ToString(CultureInfo.InvariantCulture));
+        if (report.StoredElsewhere > 0)
+        {
+            table.AddRow("Stored by another ingestion", report.StoredElsewhere.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (report.Resumed > 0)
+        {
+            table.AddRow("Resumed large documents", report.Resumed.ToString(CultureInfo.InvariantCulture));
+        }
+
         table.AddRow("Removed", report.Removed.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Skipped", report.Skipped.Count.ToString(CultureInfo.InvariantCulture));
         table.AddRow("Chunks stored", report.Chunks.ToString(CultureInfo.InvariantCulture));
@@ -112,6 +144,26 @@ internal static class IngestCommand
             console.Write(skipped);
         }
     }
+
+    private static void WriteEvent(TextWriter writer, IngestionProgress progress)
+    {
+        writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+            new
+            {
+                @event = JsonNamingPolicyLower(progress.Kind),
+                file = progress.CurrentFile,
+                filesDone = progress.FilesDone,
+                filesTotal = progress.FilesTotal,
+                chunks = progress.Chunks,
+                chunksDone = progress.DocumentChunksDone,
+                chunksTotal = progress.DocumentChunksTotal,
+                reason = progress.Reason,
+            },
+            s_events));
+        writer.Flush();
+    }
+
+    private static string JsonNamingPolicyLower(IngestionEventKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
 
     private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
     {

@@ -17,4 +17,16 @@ public enum IngestionEventKind
 
     /// <summary>A stored document whose source is gone was removed.</summary>
     Removed,
+
+    /// <summary>
+    /// Part of a large document was embedded and kept; <see cref="IngestionProgress.DocumentChunksDone"/> of
+    /// <see cref="IngestionProgress.DocumentChunksTotal"/> chunks are kept.
+    /// </summary>
+    Part,
+
+    /// <summary>Another ingestion holds the document (<see cref="IngestionProgress.Reason"/> says which); this one waits for it.</summary>
+    Waiting,
+
+    /// <summary>Another ingestion stored the document while this one waited; nothing was done here.</summary>
+    StoredElsewhere,
 }

@@ -33,4 +33,14 @@ public sealed class IngestionOptions
 
     /// <summary>Gets or sets how many chunks are embedded in one call.</summary>
     public int EmbeddingBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Gets or sets the number of chunks above which a document is embedded and kept in parts of
+    /// <see cref="EmbeddingBatchSize"/> chunks, each durable, with progress; a run killed midway continues from the last
+    /// part kept. Smaller documents are stored whole in one transaction.
+    /// </summary>
+    public int LargeDocumentChunks { get; set; } = 256;
+
+    /// <summary>Gets or sets how often a document held by another ingestion is checked again.</summary>
+    public TimeSpan ClaimPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

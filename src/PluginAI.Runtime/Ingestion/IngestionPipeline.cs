@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using PluginAI.Processing;
+using PluginAI.Retrieval;
 
 namespace PluginAI.Runtime.Ingestion;
 
@@ -15,7 +16,12 @@ namespace PluginAI.Runtime.Ingestion;
 /// Reading and parsing run on <see cref="IngestionOptions.Parallelism"/> workers; embedding and storing run on one
 /// consumer that batches chunks across documents. Each document is stored whole or not at all, so a run killed at any
 /// moment loses nothing already stored, and the next run continues where it stopped without duplicating anything.
+/// A document with more than <see cref="IngestionOptions.LargeDocumentChunks"/> chunks is embedded and kept in parts
+/// (when the sink can), so that memory stays bounded, progress is reported per part, and a killed run continues from
+/// the last part kept; it replaces the stored version only when complete.
 /// A document that cannot be read or parsed is skipped with its reason, and its stored version, if any, is kept.
+/// Before a changed document is parsed it is claimed in the sink: a document another ingestion holds is waited for,
+/// not processed twice.
 /// </remarks>
 internal sealed class IngestionPipeline(
     IDocumentSource source,
@@ -40,6 +46,7 @@ internal sealed class IngestionPipeline(
         }
 
         var state = new IngestionState(documents.Count, progress);
+        var deferred = new ConcurrentQueue<(SourceDocument Document, string Hash)>();
         progress?.Report(new IngestionProgress(documents.Count, 0, 0, null) { Kind = IngestionEventKind.Listed });
         var channel = Channel.CreateBounded<DocumentContent>(new BoundedChannelOptions(Math.Max(2, options.Parallelism * 2)) { SingleReader = true });
 
@@ -53,13 +60,14 @@ internal sealed class IngestionPipeline(
                     await Parallel.ForEachAsync(documents, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = stop.Token }, async (document, ct) =>
                     {
                         var watch = Stopwatch.StartNew();
-                        var parsed = await ReadAndParseAsync(document, stored, skipped, state, ct).ConfigureAwait(false);
+                        var parsed = await ReadAndParseAsync(document, stored, skipped, state, deferred, ct).ConfigureAwait(false);
                         state.AddParseTime(watch.Elapsed);
                         if (parsed is not null)
                         {
                             await channel.Writer.WriteAsync(parsed, ct).ConfigureAwait(false);
                         }
                     }).ConfigureAwait(false);
+                    await ProcessDeferredAsync(deferred, channel.Writer, stored, skipped, state, stop.Token).ConfigureAwait(false);
                     channel.Writer.Complete();
                 }
                 catch (Exception ex)
@@ -101,6 +109,8 @@ internal sealed class IngestionPipeline(
             Added = state.Added,
             Updated = state.Updated,
             Unchanged = state.Unchanged,
+            StoredElsewhere = state.StoredElsewhere,
+            Resumed = state.Resumed,
             Removed = removed,
             Chunks = state.Chunks,
             Skipped = [.. skipped.OrderBy(s => s.Path, StringComparer.Ordinal)],
@@ -111,9 +121,48 @@ internal sealed class IngestionPipeline(
         };
     }
 
-    private async Task<DocumentContent?> ReadAndParseAsync(SourceDocument item, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
+    /// <summary>Waits for the documents other ingestions held, and processes those they gave up.</summary>
+    private async Task ProcessDeferredAsync(ConcurrentQueue<(SourceDocument Document, string Hash)> deferred, ChannelWriter<DocumentContent> writer, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
+    {
+        while (!deferred.IsEmpty)
+        {
+            await Task.Delay(options.ClaimPollInterval, cancellationToken).ConfigureAwait(false);
+            var round = new List<(SourceDocument Document, string Hash)>();
+            while (deferred.TryDequeue(out var entry))
+            {
+                round.Add(entry);
+            }
+
+            foreach (var (document, hash) in round)
+            {
+                var claim = await sink.ClaimAsync(document.Key, hash, cancellationToken).ConfigureAwait(false);
+                switch (claim.Status)
+                {
+                    case DocumentClaimStatus.AlreadyStored:
+                        state.MarkStoredElsewhere(document.Key);
+                        break;
+                    case DocumentClaimStatus.HeldElsewhere:
+                        deferred.Enqueue((document, hash));
+                        break;
+                    default:
+                        // The holder gave it up or is gone: parse it here (the file is read again, in case it changed).
+                        var parsed = await ReadAndParseAsync(document, stored, skipped, state, deferred, cancellationToken).ConfigureAwait(false);
+                        if (parsed is not null)
+                        {
+                            await writer.WriteAsync(parsed, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
+    private async Task<DocumentContent?> ReadAndParseAsync(SourceDocument item, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, ConcurrentQueue<(SourceDocument Document, string Hash)> deferred, CancellationToken cancellationToken)
     {
         var key = item.Key;
+        var claimed = false;
+        var handedOn = false;
         try
         {
             if (item.Length > options.MaxFileBytes)
@@ -134,6 +183,21 @@ internal sealed class IngestionPipeline(
                 return null;
             }
 
+            var claim = await sink.ClaimAsync(key, hash, cancellationToken).ConfigureAwait(false);
+            if (claim.Status == DocumentClaimStatus.AlreadyStored)
+            {
+                state.MarkStoredElsewhere(key);
+                return null;
+            }
+
+            if (claim.Status == DocumentClaimStatus.HeldElsewhere)
+            {
+                deferred.Enqueue((item, hash));
+                state.Waiting(key, claim.Holder ?? "another ingestion");
+                return null;
+            }
+
+            claimed = true;
             var document = new DocumentContent
             {
                 SourcePath = key,
@@ -156,6 +220,7 @@ internal sealed class IngestionPipeline(
             }
 
             // The raw bytes are not needed past parsing; dropping them keeps memory flat while documents queue.
+            handedOn = true;
             return document with { Content = ReadOnlyMemory<byte>.Empty };
         }
         catch (Exception ex) when (ex is PluginException or Host.PluginFaultException or IOException or UnauthorizedAccessException)
@@ -166,6 +231,13 @@ internal sealed class IngestionPipeline(
                 IOException => $"the file cannot be read: {ex.Message}",
                 _ => ex.Message.Replace(key + ": ", string.Empty, StringComparison.Ordinal),
             });
+        }
+        finally
+        {
+            if (claimed && !handedOn && !cancellationToken.IsCancellationRequested)
+            {
+                await ReleaseQuietlyAsync(key).ConfigureAwait(false);
+            }
         }
 
         DocumentContent? Skip(string reason)
@@ -184,42 +256,136 @@ internal sealed class IngestionPipeline(
             // Take what is ready, up to a batch of chunks, so that small documents share one embedding call.
             while (batch.Sum(d => d.Chunks.Count) < options.EmbeddingBatchSize && reader.TryRead(out var next))
             {
+                if (sink.SupportsPartialDocuments && next.Chunks.Count > options.LargeDocumentChunks)
+                {
+                    await StoreBatchAsync(batch, stored, skipped, state, cancellationToken).ConfigureAwait(false);
+                    await StoreInPartsAsync(next, stored, skipped, state, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 batch.Add(next);
             }
 
-            var texts = batch.SelectMany(d => d.Chunks.Select(c => c.Text)).ToList();
-            var watch = Stopwatch.StartNew();
-            GeneratedEmbeddings<Embedding<float>> vectors;
-            try
-            {
-                vectors = await embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is PluginException or Host.PluginFaultException)
-            {
-                foreach (var failed in batch)
-                {
-                    var reason = $"embedding failed: {ex.Message}";
-                    skipped.Enqueue(new SkippedFile(failed.SourcePath, reason));
-                    state.Skipped(failed.SourcePath, reason);
-                }
+            await StoreBatchAsync(batch, stored, skipped, state, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-                batch.Clear();
-                continue;
-            }
+    private async Task StoreBatchAsync(List<DocumentContent> batch, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
 
-            state.AddEmbedTime(watch.Elapsed);
-            var offset = 0;
-            foreach (var document in batch)
+        var texts = batch.SelectMany(d => d.Chunks.Select(c => c.Text)).ToList();
+        var watch = Stopwatch.StartNew();
+        GeneratedEmbeddings<Embedding<float>> vectors;
+        try
+        {
+            vectors = await embedder.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PluginException or Host.PluginFaultException)
+        {
+            foreach (var failed in batch)
             {
-                var chunks = document.Chunks.Select((c, i) => c with { Embedding = vectors[offset + i].Vector }).ToList();
-                offset += chunks.Count;
-                watch.Restart();
-                await sink.StoreAsync(document with { Chunks = chunks }, cancellationToken).ConfigureAwait(false);
-                state.AddStoreTime(watch.Elapsed);
-                state.Stored(document.SourcePath, isNew: !stored.ContainsKey(document.SourcePath), chunks.Count);
+                await SkipEmbeddingAsync(failed, ex, skipped, state).ConfigureAwait(false);
             }
 
             batch.Clear();
+            return;
+        }
+
+        state.AddEmbedTime(watch.Elapsed);
+        var offset = 0;
+        foreach (var document in batch)
+        {
+            var chunks = document.Chunks.Select((c, i) => c with { Embedding = vectors[offset + i].Vector }).ToList();
+            offset += chunks.Count;
+            watch.Restart();
+            await sink.StoreAsync(document with { Chunks = chunks }, cancellationToken).ConfigureAwait(false);
+            state.AddStoreTime(watch.Elapsed);
+            state.Stored(document.SourcePath, isNew: !stored.ContainsKey(document.SourcePath), chunks.Count);
+        }
+
+        batch.Clear();
+    }
+
+    /// <summary>Embeds and keeps a large document one batch of chunks at a time, continuing after the parts an earlier run kept.</summary>
+    private async Task StoreInPartsAsync(DocumentContent document, IReadOnlyDictionary<string, string> stored, ConcurrentQueue<SkippedFile> skipped, IngestionState state, CancellationToken cancellationToken)
+    {
+        var chunks = document.Chunks;
+        if (chunks.Select((chunk, position) => chunk.Index != position).Any(misplaced => misplaced))
+        {
+            chunks = [.. chunks.Select((chunk, position) => chunk with { Index = position })];
+            document = document with { Chunks = chunks };
+        }
+
+        var total = chunks.Count;
+        var watch = Stopwatch.StartNew();
+        var kept = await sink.BeginPartialAsync(document, cancellationToken).ConfigureAwait(false);
+        state.AddStoreTime(watch.Elapsed);
+        if (kept > 0)
+        {
+            state.MarkResumed();
+        }
+
+        state.Part(document.SourcePath, kept, total);
+        for (var start = kept; start < total; start += options.EmbeddingBatchSize)
+        {
+            var count = Math.Min(options.EmbeddingBatchSize, total - start);
+            var part = new List<DocumentChunk>(count);
+            for (var i = start; i < start + count; i++)
+            {
+                part.Add(chunks[i]);
+            }
+
+            watch.Restart();
+            GeneratedEmbeddings<Embedding<float>> vectors;
+            try
+            {
+                vectors = await embedder.GenerateAsync(part.ConvertAll(c => c.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is PluginException or Host.PluginFaultException)
+            {
+                await SkipEmbeddingAsync(document, ex, skipped, state).ConfigureAwait(false);
+                return;
+            }
+
+            state.AddEmbedTime(watch.Elapsed);
+            for (var i = 0; i < part.Count; i++)
+            {
+                part[i] = part[i] with { Embedding = vectors[i].Vector };
+            }
+
+            watch.Restart();
+            await sink.AppendPartialAsync(document, part, cancellationToken).ConfigureAwait(false);
+            state.AddStoreTime(watch.Elapsed);
+            state.Part(document.SourcePath, start + count, total);
+        }
+
+        watch.Restart();
+        await sink.CompletePartialAsync(document, cancellationToken).ConfigureAwait(false);
+        state.AddStoreTime(watch.Elapsed);
+        state.Stored(document.SourcePath, isNew: !stored.ContainsKey(document.SourcePath), total);
+    }
+
+    private async Task SkipEmbeddingAsync(DocumentContent document, Exception exception, ConcurrentQueue<SkippedFile> skipped, IngestionState state)
+    {
+        var reason = $"embedding failed: {exception.Message}";
+        skipped.Enqueue(new SkippedFile(document.SourcePath, reason));
+        state.Skipped(document.SourcePath, reason);
+        await ReleaseQuietlyAsync(document.SourcePath).ConfigureAwait(false);
+    }
+
+    private async Task ReleaseQuietlyAsync(string key)
+    {
+        try
+        {
+            await sink.ReleaseAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PluginException or Host.PluginFaultException or IOException)
+        {
+            // An unreleased claim ends with this process; another ingestion then takes the document.
         }
     }
 }

@@ -13,6 +13,12 @@ public sealed record IngestionProgress(int FilesTotal, int FilesDone, long Chunk
     /// <summary>Gets what happened.</summary>
     public IngestionEventKind Kind { get; init; } = IngestionEventKind.Stored;
 
-    /// <summary>Gets why a document was skipped, for <see cref="IngestionEventKind.Skipped"/>.</summary>
+    /// <summary>Gets why a document was skipped (<see cref="IngestionEventKind.Skipped"/>) or who holds it (<see cref="IngestionEventKind.Waiting"/>).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>Gets, for <see cref="IngestionEventKind.Part"/>, how many chunks of the current document are kept.</summary>
+    public int? DocumentChunksDone { get; init; }
+
+    /// <summary>Gets, for <see cref="IngestionEventKind.Part"/>, how many chunks the current document has.</summary>
+    public int? DocumentChunksTotal { get; init; }
 }

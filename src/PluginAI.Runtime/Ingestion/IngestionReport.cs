@@ -18,6 +18,12 @@ public sealed record IngestionReport
     /// <summary>Gets the number of documents unchanged since the last run, by content hash.</summary>
     public int Unchanged { get; init; }
 
+    /// <summary>Gets the number of documents another ingestion into the same knowledge base stored while this one waited for them.</summary>
+    public int StoredElsewhere { get; init; }
+
+    /// <summary>Gets the number of large documents that continued from the parts an interrupted run had kept.</summary>
+    public int Resumed { get; init; }
+
     /// <summary>Gets the number of documents removed because their file is gone.</summary>
     public int Removed { get; init; }
 

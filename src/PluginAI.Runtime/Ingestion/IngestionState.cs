@@ -7,6 +7,8 @@ internal sealed class IngestionState(int total, IProgress<IngestionProgress>? pr
     private int _added;
     private int _updated;
     private int _unchanged;
+    private int _storedElsewhere;
+    private int _resumed;
     private long _chunks;
     private long _parseTicks;
     private long _embedTicks;
@@ -17,6 +19,10 @@ internal sealed class IngestionState(int total, IProgress<IngestionProgress>? pr
     public int Updated => _updated;
 
     public int Unchanged => _unchanged;
+
+    public int StoredElsewhere => _storedElsewhere;
+
+    public int Resumed => _resumed;
 
     public long Chunks => Interlocked.Read(ref _chunks);
 
@@ -37,6 +43,20 @@ internal sealed class IngestionState(int total, IProgress<IngestionProgress>? pr
         Interlocked.Increment(ref _unchanged);
         Report(key, IngestionEventKind.Unchanged, null);
     }
+
+    public void MarkStoredElsewhere(string key)
+    {
+        Interlocked.Increment(ref _storedElsewhere);
+        Report(key, IngestionEventKind.StoredElsewhere, null);
+    }
+
+    public void MarkResumed() => Interlocked.Increment(ref _resumed);
+
+    public void Waiting(string key, string holder) =>
+        progress?.Report(new IngestionProgress(total, Volatile.Read(ref _done), Chunks, key) { Kind = IngestionEventKind.Waiting, Reason = $"held by {holder}" });
+
+    public void Part(string key, int done, int chunks) =>
+        progress?.Report(new IngestionProgress(total, Volatile.Read(ref _done), Chunks, key) { Kind = IngestionEventKind.Part, DocumentChunksDone = done, DocumentChunksTotal = chunks });
 
     public void Skipped(string key, string reason) => Report(key, IngestionEventKind.Skipped, reason);
 

@@ -24,4 +24,32 @@ public sealed class KnowledgeBaseSink(IKnowledgeBase store) : IDocumentSink
 
     /// <inheritdoc />
     public Task<bool> RemoveAsync(string key, CancellationToken cancellationToken = default) => store.RemoveDocumentAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public bool SupportsPartialDocuments => store is ISharedKnowledgeBase;
+
+    /// <inheritdoc />
+    public Task<DocumentClaim> ClaimAsync(string key, string contentHash, CancellationToken cancellationToken = default) =>
+        store is ISharedKnowledgeBase shared
+            ? shared.ClaimDocumentAsync(key, contentHash, cancellationToken)
+            : Task.FromResult(new DocumentClaim(DocumentClaimStatus.Claimed));
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string key, CancellationToken cancellationToken = default) =>
+        store is ISharedKnowledgeBase shared ? shared.ReleaseDocumentAsync(key, cancellationToken) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task<int> BeginPartialAsync(DocumentContent document, CancellationToken cancellationToken = default) =>
+        Shared.BeginPartialDocumentAsync(document, cancellationToken);
+
+    /// <inheritdoc />
+    public Task AppendPartialAsync(DocumentContent document, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken = default) =>
+        Shared.AppendPartialChunksAsync(document.SourcePath, document.ContentHash!, chunks, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CompletePartialAsync(DocumentContent document, CancellationToken cancellationToken = default) =>
+        Shared.CompletePartialDocumentAsync(document.SourcePath, document.ContentHash!, cancellationToken);
+
+    private ISharedKnowledgeBase Shared => store as ISharedKnowledgeBase
+        ?? throw new NotSupportedException($"Knowledge base '{store.Name}' does not store documents in parts.");
 }
