@@ -257,6 +257,29 @@ public sealed class LicenseTests : IDisposable
     }
 
     [Fact]
+    public void TrialsFileDeleted_TheTrialKeepsItsStartFromTheCopy_AndEitherRecordIsRestored()
+    {
+        var manifest = Manifest(LicensingModel.Trial);
+        Assert.Equal(PluginLicenseStatus.Trial, Evaluate(manifest).Status);
+        _clock.Advance(TimeSpan.FromDays(15));
+        File.Delete(_store.TrialsPath);
+
+        var expired = Evaluate(manifest);
+        Assert.Equal(PluginLicenseStatus.TrialExpired, expired.Status);
+        Assert.Contains($"recorded in {_store.TrialsCopyPath}", expired.Reason, StringComparison.Ordinal);
+        Assert.True(File.Exists(_store.TrialsPath), "the deleted trials record was not written again");
+
+        File.Delete(_store.TrialsCopyPath);
+        Assert.Equal(PluginLicenseStatus.TrialExpired, Evaluate(manifest).Status);
+        var copy = JsonNode.Parse(File.ReadAllText(_store.TrialsCopyPath))!["trials"]!["ACME-REDACT"]!["started"]!.GetValue<string>();
+        Assert.Equal("2026-11-27T10:00:00Z", copy);
+
+        // A record edited to a later start does not extend the trial: the earlier of the two counts.
+        File.WriteAllText(_store.TrialsPath, """{ "format": "pluginai-trials/1", "trials": { "ACME-REDACT": { "started": "2026-12-11T10:00:00Z" } } }""");
+        Assert.Equal(PluginLicenseStatus.TrialExpired, Evaluate(manifest).Status);
+    }
+
+    [Fact]
     public void ClockCopyDeleted_RollbackIsStillDetectedFromClockFile_AndTheCopyIsRestored()
     {
         AddLicense(Claims());

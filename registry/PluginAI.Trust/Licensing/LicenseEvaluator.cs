@@ -300,21 +300,29 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
             return State(licensing, PluginLicenseStatus.Invalid, $"{manifest.Id}: the manifest's licensing.trialDays is missing; a trial plugin must say how many days its trial lasts");
         }
 
+        // The start is kept twice; the earlier record counts, and a missing one is written again, so deleting one
+        // file does not start a fresh trial.
         var path = store.TrialsPath;
         using var held = StateFileLock.Acquire(path);
-        var root = ReadState(path, TrialsFormat, "trials");
-        var trials = root["trials"] as JsonObject ?? throw new TrustException($"{path}: field 'trials' is required and must be an object keyed by product code.");
-        DateTimeOffset started;
-        if (trials[product] is { } existing)
+        var files = new[] { store.TrialsPath, store.TrialsCopyPath }
+            .Select(file => (Path: file, Root: ReadState(file, TrialsFormat, "trials")))
+            .Select(f => (f.Path, f.Root, Started: TrialStart(f.Root, f.Path, product)))
+            .ToList();
+        var recorded = files.Where(f => f.Started is not null).OrderBy(f => f.Started).Take(1).ToList();
+        var started = recorded.Count > 0 ? recorded[0].Started!.Value : now;
+        if (recorded.Count > 0)
         {
-            var entry = existing as JsonObject ?? throw new TrustException($"{path}: trials['{product}'] must be an object with 'started'.");
-            started = TrustFields.Date(entry, "started", $"{path}: trials['{product}']");
+            path = recorded[0].Path;
         }
-        else
+
+        foreach (var (file, root, start) in files)
         {
-            started = now;
-            trials[product] = new JsonObject { ["plugin"] = manifest.Id, ["started"] = TrustFields.Time(now) };
-            AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            if (start != started)
+            {
+                var trials = (JsonObject)root["trials"]!;
+                trials[product] = new JsonObject { ["plugin"] = manifest.Id, ["started"] = TrustFields.Time(started) };
+                AtomicFile.WriteAllBytes(file, JsonSerializer.SerializeToUtf8Bytes(root, TrustJson.Indented));
+            }
         }
 
         var ends = started.AddDays(days);
@@ -322,6 +330,18 @@ public sealed class LicenseEvaluator(MachineIdentity? machine = null)
         return now < ends
             ? basis with { Reason = $"trial of '{product}' started {TrustFields.Time(started)} and ends {TrustFields.Time(ends)} (recorded in {path}); no licence file in {store.Directory}" }
             : basis with { Status = PluginLicenseStatus.TrialExpired, Reason = $"the {days}-day trial of '{product}' ended at {TrustFields.Time(ends)} (recorded in {path}); add a licence with 'pluginai license add <file>'" };
+    }
+
+    private static DateTimeOffset? TrialStart(JsonObject root, string path, string product)
+    {
+        var trials = root["trials"] as JsonObject ?? throw new TrustException($"{path}: field 'trials' is required and must be an object keyed by product code.");
+        if (trials[product] is not { } existing)
+        {
+            return null;
+        }
+
+        var entry = existing as JsonObject ?? throw new TrustException($"{path}: trials['{product}'] must be an object with 'started'.");
+        return TrustFields.Date(entry, "started", $"{path}: trials['{product}']");
     }
 
     private static string? CheckClock(LicenseStore store, DateTimeOffset now)

@@ -16,6 +16,7 @@ public sealed class LicenseStore
         ArgumentException.ThrowIfNullOrEmpty(home);
         Directory = System.IO.Path.Combine(home, DirectoryName);
         ClockCopyPath = System.IO.Path.Combine(home, "data", "licence-clock.json");
+        TrialsCopyPath = System.IO.Path.Combine(home, "data", "licence-trials.json");
     }
 
     /// <summary>Gets the store's folder.</summary>
@@ -23,6 +24,12 @@ public sealed class LicenseStore
 
     /// <summary>Gets the file that records when each product's trial started.</summary>
     public string TrialsPath => System.IO.Path.Combine(Directory, "trials.json");
+
+    /// <summary>
+    /// Gets the second record of when each product's trial started, in the home's <c>data</c> folder, so that deleting
+    /// <see cref="TrialsPath"/> alone does not start a fresh trial.
+    /// </summary>
+    public string TrialsCopyPath { get; }
 
     /// <summary>Gets the file that records the latest time seen, against clock rollback.</summary>
     public string ClockPath => System.IO.Path.Combine(Directory, "clock.json");
