@@ -30,6 +30,16 @@ public static class RegistryServer
             throw new ArgumentException("At least one listen address is needed, such as http://127.0.0.1:5000.", nameof(options));
         }
 
+        foreach (var url in options.Urls)
+        {
+            if (!IsListenAddress(url))
+            {
+                throw new ArgumentException(
+                    $"Urls: '{url}' is not a listen address; expected http://HOST:PORT with an IP address, localhost or * as the host, such as http://127.0.0.1:5000 (this machine only).",
+                    nameof(options));
+            }
+        }
+
         if (options.MaxPackageBytes <= 0)
         {
             throw new ArgumentException("MaxPackageBytes must be positive.", nameof(options));
@@ -82,6 +92,36 @@ public static class RegistryServer
 
         logger.LogInformation("PluginAI registry listening on {Addresses}, packages in {Root}", string.Join(", ", addresses), root);
         return new RegistryServerHandle(app, addresses);
+    }
+
+    private static bool IsListenAddress(string url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return false;
+        }
+
+        BindingAddress address;
+        try
+        {
+            address = BindingAddress.Parse(url);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (address.IsNamedPipe || address.IsUnixPipe)
+        {
+            return false;
+        }
+
+        var host = address.Host;
+        return address.Scheme is "http" or "https"
+            && address.Port is >= 0 and <= 65535
+            && (host is "*" or "+"
+                || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+                || (host.StartsWith('[') == host.EndsWith(']') && IPAddress.TryParse(host.Trim('[', ']'), out _)));
     }
 
     /// <summary>Tells whether a listen address is reachable only from this machine.</summary>
