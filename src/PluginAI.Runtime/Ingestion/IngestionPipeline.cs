@@ -219,9 +219,9 @@ internal sealed class IngestionPipeline(
                     : $"no text was found ({document.MediaType})");
             }
 
-            // The raw bytes are not needed past parsing; dropping them keeps memory flat while documents queue.
+            // The raw bytes and the sections are not needed past chunking; dropping them keeps memory flat while documents queue.
             handedOn = true;
-            return document with { Content = ReadOnlyMemory<byte>.Empty };
+            return document with { Content = ReadOnlyMemory<byte>.Empty, Sections = [] };
         }
         catch (Exception ex) when (ex is PluginException or Host.PluginFaultException or IOException or UnauthorizedAccessException)
         {
@@ -321,6 +321,11 @@ internal sealed class IngestionPipeline(
         }
 
         var total = chunks.Count;
+
+        // Parsing a file this large leaves hundreds of megabytes of garbage (the raw bytes, the decoded text, its
+        // sections) that the collector would keep committed through the minutes of embedding that follow; one
+        // compacting collection per large document gives it back, so the process holds only the chunks while it embeds.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var watch = Stopwatch.StartNew();
         var kept = await sink.BeginPartialAsync(document, cancellationToken).ConfigureAwait(false);
         state.AddStoreTime(watch.Elapsed);
