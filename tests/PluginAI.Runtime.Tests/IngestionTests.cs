@@ -142,13 +142,18 @@ public sealed class IngestionTests
         var killed = false;
         using (var process = Process.Start(start)!)
         {
-            var database = Path.Combine(root, "home", "kb", KnowledgeBaseService.DefaultName);
-            var watch = Stopwatch.StartNew();
-            while (!process.HasExited && watch.Elapsed < TimeSpan.FromSeconds(60) && !(Directory.Exists(database) && Directory.EnumerateFiles(database, "*-wal").Any(f => new FileInfo(f).Length > 64 * 1024)))
+            // Killed after ten documents are reported stored (the --json progress events on standard error).
+            var stored = 0;
+            var enough = new TaskCompletionSource();
+            process.ErrorDataReceived += (_, e) =>
             {
-                await Task.Delay(20);
-            }
-
+                if (e.Data?.Contains("\"event\":\"stored\"", StringComparison.Ordinal) == true && Interlocked.Increment(ref stored) >= 10)
+                {
+                    enough.TrySetResult();
+                }
+            };
+            process.BeginErrorReadLine();
+            await Task.WhenAny(enough.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
             if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true);
