@@ -15,7 +15,9 @@ namespace PluginAI.Backends.Llama.Internal;
 /// <para>
 /// Each step builds one <see cref="LLamaBatch"/> holding one token for every generating sequence (its own
 /// <see cref="LLamaSeqId"/>, position and logits) plus chunks of the prompts of sequences still being ingested, decodes it,
-/// then samples every sequence that has logits with its own sampler and streams its text to its channel. While any
+/// then samples every sequence that has logits with its own sampler and streams its text to its channel (the first
+/// text at once, then at most one write per <see cref="GenerationRequest.StreamInterval"/>, so that a fast model does
+/// not wake its reader for every token). While any
 /// sequence is generating, a step takes at most <see cref="SharedPrefillTokens"/> prompt tokens, so a long prompt never
 /// stops the others: they get a token every step while it is ingested.
 /// </para>
@@ -430,10 +432,7 @@ internal sealed partial class LlamaScheduler
                 LlamaMetrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(request.SubmittedAt).TotalSeconds, _tag);
             }
 
-            if (text.Length > 0)
-            {
-                request.Writer.TryWrite(new SequenceEvent(text, null));
-            }
+            request.WriteText(text, Stopwatch.GetTimestamp());
 
             if (output.Finish is { } finish)
             {
@@ -449,6 +448,12 @@ internal sealed partial class LlamaScheduler
                 slot.Pending = token;
                 slot.HasPending = true;
             }
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        foreach (var slot in _slots)
+        {
+            slot.Request?.FlushHeld(now, force: false);
         }
 
         LlamaMetrics.Tokens.Add(produced, _tag);
@@ -565,6 +570,7 @@ internal sealed partial class LlamaScheduler
     private void Complete(Slot slot, ChatFinishReason finish)
     {
         var request = slot.Request!;
+        request.FlushHeld(0, force: true);
         request.Writer.TryWrite(new SequenceEvent(null, request.Output.Complete(finish)));
         request.Writer.TryComplete();
         Release(slot, keepCache: true);
