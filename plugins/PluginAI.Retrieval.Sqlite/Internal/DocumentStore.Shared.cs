@@ -152,21 +152,10 @@ internal sealed partial class DocumentStore
     public void AppendPartial(SqliteTransaction transaction, string sourcePath, string contentHash, IReadOnlyList<DocumentChunk> chunks, CancellationToken cancellationToken)
     {
         var next = PartialChunkCount(transaction, sourcePath, contentHash);
-        using var insert = _writeConnection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
+        using var insert = new ChunkInsert(_writeConnection, transaction, """
             INSERT INTO partial_chunks(source_path, chunk_index, text, page, section, start_offset, end_offset, token_count, embedding)
-            VALUES ($path, $index, $text, $page, $section, $start, $end, $tokens, $embedding)
-            """;
-        insert.Parameters.AddWithValue("$path", sourcePath);
-        var pIndex = insert.Parameters.Add("$index", SqliteType.Integer);
-        var pText = insert.Parameters.Add("$text", SqliteType.Text);
-        var pPage = insert.Parameters.Add("$page", SqliteType.Integer);
-        var pSection = insert.Parameters.Add("$section", SqliteType.Text);
-        var pStart = insert.Parameters.Add("$start", SqliteType.Integer);
-        var pEnd = insert.Parameters.Add("$end", SqliteType.Integer);
-        var pTokens = insert.Parameters.Add("$tokens", SqliteType.Integer);
-        var pEmbedding = insert.Parameters.Add("$embedding", SqliteType.Blob);
+            VALUES ($owner, $index, $text, $page, $section, $start, $end, $tokens, $embedding)
+            """, sourcePath);
         foreach (var chunk in chunks)
         {
             if (chunk.Index != next)
@@ -178,16 +167,7 @@ internal sealed partial class DocumentStore
                 };
             }
 
-            var vector = CheckedVector(sourcePath, chunk);
-            pIndex.Value = chunk.Index;
-            pText.Value = chunk.Text ?? string.Empty;
-            pPage.Value = (object?)chunk.Page ?? DBNull.Value;
-            pSection.Value = (object?)chunk.Section ?? DBNull.Value;
-            pStart.Value = chunk.StartOffset;
-            pEnd.Value = chunk.EndOffset;
-            pTokens.Value = chunk.TokenCount;
-            pEmbedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
-            insert.ExecuteNonQuery();
+            insert.Insert(chunk, CheckedVector(sourcePath, chunk));
             next++;
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -321,6 +301,52 @@ internal sealed partial class DocumentStore
         VectorArena.Normalize(vector);
         return vector;
     }
+}
+
+/// <summary>One prepared insert of chunk rows, into <c>chunks</c> (owned by a document id) or <c>partial_chunks</c> (owned by a source path).</summary>
+internal sealed class ChunkInsert : IDisposable
+{
+    private readonly SqliteCommand _command;
+    private readonly SqliteParameter _index;
+    private readonly SqliteParameter _text;
+    private readonly SqliteParameter _page;
+    private readonly SqliteParameter _section;
+    private readonly SqliteParameter _start;
+    private readonly SqliteParameter _end;
+    private readonly SqliteParameter _tokens;
+    private readonly SqliteParameter _embedding;
+
+    public ChunkInsert(SqliteConnection connection, SqliteTransaction transaction, string sql, object owner)
+    {
+        _command = connection.CreateCommand();
+        _command.Transaction = transaction;
+        _command.CommandText = sql;
+        _command.Parameters.AddWithValue("$owner", owner);
+        _index = _command.Parameters.Add("$index", SqliteType.Integer);
+        _text = _command.Parameters.Add("$text", SqliteType.Text);
+        _page = _command.Parameters.Add("$page", SqliteType.Integer);
+        _section = _command.Parameters.Add("$section", SqliteType.Text);
+        _start = _command.Parameters.Add("$start", SqliteType.Integer);
+        _end = _command.Parameters.Add("$end", SqliteType.Integer);
+        _tokens = _command.Parameters.Add("$tokens", SqliteType.Integer);
+        _embedding = _command.Parameters.Add("$embedding", SqliteType.Blob);
+    }
+
+    /// <summary>Inserts one chunk with its normalised vector; returns the row id when the statement returns one, else 0.</summary>
+    public long Insert(DocumentChunk chunk, float[] vector)
+    {
+        _index.Value = chunk.Index;
+        _text.Value = chunk.Text ?? string.Empty;
+        _page.Value = (object?)chunk.Page ?? DBNull.Value;
+        _section.Value = (object?)chunk.Section ?? DBNull.Value;
+        _start.Value = chunk.StartOffset;
+        _end.Value = chunk.EndOffset;
+        _tokens.Value = chunk.TokenCount;
+        _embedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+        return _command.ExecuteScalar() is long rowId ? rowId : 0;
+    }
+
+    public void Dispose() => _command.Dispose();
 }
 
 /// <summary>Who holds a claim: one open knowledge base, in one process on one host.</summary>

@@ -138,7 +138,6 @@ internal sealed partial class DocumentStore : IDisposable
     /// <returns>The document's row id.</returns>
     public long InsertDocument(SqliteTransaction transaction, DocumentContent document, List<(long RowId, float[] Vector)> added, CancellationToken cancellationToken)
     {
-        var dimensions = _options.EmbeddingDimensions;
         long documentId;
         using (var insert = _writeConnection.CreateCommand())
         {
@@ -156,49 +155,14 @@ internal sealed partial class DocumentStore : IDisposable
             documentId = (long)insert.ExecuteScalar()!;
         }
 
-        using var insertChunk = _writeConnection.CreateCommand();
-        insertChunk.Transaction = transaction;
-        insertChunk.CommandText = """
+        using var insertChunk = new ChunkInsert(_writeConnection, transaction, """
             INSERT INTO chunks(document_id, chunk_index, text, page, section, start_offset, end_offset, token_count, embedding)
-            VALUES ($document, $index, $text, $page, $section, $start, $end, $tokens, $embedding) RETURNING id
-            """;
-        var pDocument = insertChunk.Parameters.Add("$document", SqliteType.Integer);
-        var pIndex = insertChunk.Parameters.Add("$index", SqliteType.Integer);
-        var pText = insertChunk.Parameters.Add("$text", SqliteType.Text);
-        var pPage = insertChunk.Parameters.Add("$page", SqliteType.Integer);
-        var pSection = insertChunk.Parameters.Add("$section", SqliteType.Text);
-        var pStart = insertChunk.Parameters.Add("$start", SqliteType.Integer);
-        var pEnd = insertChunk.Parameters.Add("$end", SqliteType.Integer);
-        var pTokens = insertChunk.Parameters.Add("$tokens", SqliteType.Integer);
-        var pEmbedding = insertChunk.Parameters.Add("$embedding", SqliteType.Blob);
-        pDocument.Value = documentId;
-
+            VALUES ($owner, $index, $text, $page, $section, $start, $end, $tokens, $embedding) RETURNING id
+            """, documentId);
         foreach (var chunk in document.Chunks)
         {
-            if (chunk.Embedding.Length != dimensions)
-            {
-                throw new PluginException(
-                    chunk.Embedding.IsEmpty
-                        ? $"Chunk {chunk.Index} of '{document.SourcePath}' has no embedding; embed the chunks before storing them in knowledge base '{_options.Name}'."
-                        : $"Chunk {chunk.Index} of '{document.SourcePath}' has an embedding of {chunk.Embedding.Length} dimensions; knowledge base '{_options.Name}' stores {dimensions} ({_options.EmbeddingModelId}).")
-                {
-                    FilePath = document.SourcePath,
-                    ErrorCode = "knowledge-base.bad-embedding",
-                };
-            }
-
-            var vector = chunk.Embedding.ToArray();
-            VectorArena.Normalize(vector);
-            pIndex.Value = chunk.Index;
-            pText.Value = chunk.Text ?? string.Empty;
-            pPage.Value = (object?)chunk.Page ?? DBNull.Value;
-            pSection.Value = (object?)chunk.Section ?? DBNull.Value;
-            pStart.Value = chunk.StartOffset;
-            pEnd.Value = chunk.EndOffset;
-            pTokens.Value = chunk.TokenCount;
-            pEmbedding.Value = MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
-            var rowId = (long)insertChunk.ExecuteScalar()!;
-            added.Add((rowId, vector));
+            var vector = CheckedVector(document.SourcePath, chunk);
+            added.Add((insertChunk.Insert(chunk, vector), vector));
             cancellationToken.ThrowIfCancellationRequested();
         }
 

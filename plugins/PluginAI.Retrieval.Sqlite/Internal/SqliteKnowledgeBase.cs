@@ -91,40 +91,7 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
             _store.SetGeneration(transaction, stored + 1);
             cancellationToken.ThrowIfCancellationRequested();
 
-            // Vectors go into the graph before the commit, outside the lock, so that searches are not held up while
-            // the graph links them; they stay invisible until the cache holds their rows.
-            var hnsw = _hnsw.Current;
-            if (hnsw is not null)
-            {
-                _hnsw.AddBeforeCommit(hnsw, added, preAdded);
-            }
-
-            _lock.EnterWriteLock();
-            try
-            {
-                transaction.Commit();
-                preAdded.Clear();
-                if (stored == _generation)
-                {
-                    ApplyToMemory(documentId, document.SourcePath, document.MediaType, removed, added);
-                }
-                else
-                {
-                    RetireCache();
-                    hnsw = null;
-                }
-
-                _generation = stored + 1;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-
-            foreach (var rowId in removed)
-            {
-                hnsw?.Remove(rowId);
-            }
+            CommitWrite(transaction, stored, documentId, document.SourcePath, document.MediaType, removed, added, preAdded);
         }
         finally
         {
@@ -158,32 +125,7 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
             _store.DeletePartial(transaction, sourcePath);
             _store.SetGeneration(transaction, stored + 1);
             cancellationToken.ThrowIfCancellationRequested();
-            _lock.EnterWriteLock();
-            try
-            {
-                transaction.Commit();
-                if (stored == _generation)
-                {
-                    ApplyToMemory(null, sourcePath, null, removed, []);
-                }
-                else
-                {
-                    RetireCache();
-                }
-
-                _generation = stored + 1;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-
-            var hnsw = _hnsw.Current;
-            foreach (var rowId in removed)
-            {
-                hnsw?.Remove(rowId);
-            }
-
+            CommitWrite(transaction, stored, null, sourcePath, null, removed, [], []);
             return true;
         }
         finally
@@ -371,41 +313,8 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
 
             // The vectors are read back only when this process keeps them in memory: an ingestion that never searches
             // stores a large document without ever holding all of its vectors.
-            var loaded = Volatile.Read(ref _cache) is not null;
-            var added = loaded ? _store.ReadVectors(transaction, documentId) : null;
-            var hnsw = _hnsw.Current;
-            if (hnsw is not null && added is not null)
-            {
-                _hnsw.AddBeforeCommit(hnsw, added, preAdded);
-            }
-
-            var mediaType = _store.MediaTypeOf(transaction, documentId);
-            _lock.EnterWriteLock();
-            try
-            {
-                transaction.Commit();
-                preAdded.Clear();
-                if (stored == _generation && added is not null)
-                {
-                    ApplyToMemory(documentId, sourcePath, mediaType, removed, added);
-                }
-                else if (_cache is not null)
-                {
-                    RetireCache();
-                    hnsw = null;
-                }
-
-                _generation = stored + 1;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-
-            foreach (var rowId in removed)
-            {
-                hnsw?.Remove(rowId);
-            }
+            var added = Volatile.Read(ref _cache) is not null ? _store.ReadVectors(transaction, documentId) : null;
+            CommitWrite(transaction, stored, documentId, sourcePath, _store.MediaTypeOf(transaction, documentId), removed, added, preAdded);
         }
         finally
         {
@@ -576,6 +485,48 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
 
         StartHnswBuildIfNeeded();
         return cache;
+    }
+
+    /// <summary>
+    /// Commits a write made under the write gate and brings the memory to it: the vectors of <paramref name="added"/> go
+    /// into the graph before the commit, outside the lock, so that searches are not held up while the graph links them
+    /// (they stay invisible until the cache holds their rows); the cache takes the change in the same critical section
+    /// as the commit, or is dropped when another process wrote since it was loaded or the vectors were not read.
+    /// </summary>
+    private void CommitWrite(Microsoft.Data.Sqlite.SqliteTransaction transaction, long stored, long? documentId, string sourcePath, string? mediaType, List<long> removed, List<(long RowId, float[] Vector)>? added, List<long> preAdded)
+    {
+        var hnsw = _hnsw.Current;
+        if (hnsw is not null && added is { Count: > 0 })
+        {
+            _hnsw.AddBeforeCommit(hnsw, added, preAdded);
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            transaction.Commit();
+            preAdded.Clear();
+            if (stored == _generation && added is not null)
+            {
+                ApplyToMemory(documentId, sourcePath, mediaType, removed, added);
+            }
+            else
+            {
+                RetireCache();
+                hnsw = null;
+            }
+
+            _generation = stored + 1;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        foreach (var rowId in removed)
+        {
+            hnsw?.Remove(rowId);
+        }
     }
 
     /// <summary>Loads the cache, first dropping it when another process has committed since it was loaded.</summary>
