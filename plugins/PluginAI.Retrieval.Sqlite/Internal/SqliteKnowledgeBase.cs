@@ -209,46 +209,24 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentException.ThrowIfNullOrEmpty(contentHash);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var claim = await WriteAsync(transaction => _store.Claim(transaction, sourcePath, contentHash, _holder, DateTimeOffset.UtcNow, s_claimLease), cancellationToken).ConfigureAwait(false);
+        if (claim.Status == DocumentClaimStatus.Claimed && Volatile.Read(ref _claimRenewalTimer) is null)
         {
-            DocumentClaim claim;
-            using (var transaction = _store.BeginWrite())
+            var timer = new Timer(_ => RenewClaims(), null, s_claimRenewal, s_claimRenewal);
+            if (Interlocked.CompareExchange(ref _claimRenewalTimer, timer, null) is not null)
             {
-                claim = _store.Claim(transaction, sourcePath, contentHash, _holder, DateTimeOffset.UtcNow, s_claimLease);
-                transaction.Commit();
+                await timer.DisposeAsync().ConfigureAwait(false);
             }
-
-            if (claim.Status == DocumentClaimStatus.Claimed)
-            {
-                _claimRenewalTimer ??= new Timer(_ => RenewClaims(), null, s_claimRenewal, s_claimRenewal);
-            }
-
-            return claim;
         }
-        finally
-        {
-            _writeGate.Release();
-        }
+
+        return claim;
     }
 
     /// <inheritdoc />
     public async Task ReleaseDocumentAsync(string sourcePath, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _store.BeginWrite();
-            _store.ReleaseClaim(transaction, sourcePath, _holder);
-            transaction.Commit();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await WriteAsync(transaction => _store.ReleaseClaim(transaction, sourcePath, _holder), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -258,19 +236,7 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
         ArgumentException.ThrowIfNullOrEmpty(document.SourcePath);
         ArgumentException.ThrowIfNullOrEmpty(document.MediaType);
         ArgumentException.ThrowIfNullOrEmpty(document.ContentHash);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _store.BeginWrite();
-            var kept = _store.BeginPartial(transaction, document, document.ContentHash);
-            transaction.Commit();
-            return kept;
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await WriteAsync(transaction => _store.BeginPartial(transaction, document, document.ContentHash), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -279,18 +245,7 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
         ArgumentException.ThrowIfNullOrEmpty(sourcePath);
         ArgumentException.ThrowIfNullOrEmpty(contentHash);
         ArgumentNullException.ThrowIfNull(chunks);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var transaction = _store.BeginWrite();
-            _store.AppendPartial(transaction, sourcePath, contentHash, chunks, cancellationToken);
-            transaction.Commit();
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await WriteAsync(transaction => _store.AppendPartial(transaction, sourcePath, contentHash, chunks, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -485,6 +440,34 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
 
         StartHnswBuildIfNeeded();
         return cache;
+    }
+
+    /// <summary>Runs one write transaction under the write gate that changes nothing searches see (claims, parts).</summary>
+    private Task WriteAsync(Action<Microsoft.Data.Sqlite.SqliteTransaction> write, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(
+            transaction =>
+            {
+                write(transaction);
+                return true;
+            },
+            cancellationToken);
+
+    /// <summary>Runs one write transaction under the write gate that changes nothing searches see (claims, parts), and returns its result.</summary>
+    private async Task<T> WriteAsync<T>(Func<Microsoft.Data.Sqlite.SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var transaction = _store.BeginWrite();
+            var result = write(transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     /// <summary>
