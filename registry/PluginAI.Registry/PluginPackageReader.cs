@@ -320,7 +320,12 @@ public sealed class PluginPackageReader : IDisposable
         }
 
         var entries = ModelEntries.Select(e => new PackageContentEntry(e.Path, e.Length, () => OpenModelEntry(e, Math.Min(files?.FirstOrDefault(f => f.Path == e.Path)?.Size ?? Limits.MaxEntryBytes, Limits.MaxEntryBytes))));
-        ReadOnlyMemory<byte>? signature = SignatureBytes is null ? null : SignatureBytes;
+        ReadOnlyMemory<byte>? signature = default;
+        if (SignatureBytes is not null)
+        {
+            signature = SignatureBytes;
+        }
+
         var content = PluginContentSource.FromEntries(System.IO.Path.GetFileName(PackagePath), ManifestBytes, signature, entries, PluginPackageLayout.ModelFolder);
         var options = ContentVerificationOptions.Default with { AllowUnsigned = allowUnsigned, HashFiles = hashFiles, ParallelThresholdBytes = long.MaxValue, MaxDegreeOfParallelism = 1 };
         return PluginContentVerifier.VerifyFileList(content, PluginPackageLayout.ModelManifestEntry, files, errors, policy, options, cancellationToken);
