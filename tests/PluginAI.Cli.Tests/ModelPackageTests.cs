@@ -162,6 +162,34 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Pull_FromAnHttpNuGetFeed_TakesTheSameChecks_AndATamperedFileIsRefused()
+    {
+        var served = Path.Combine(_root, "served");
+        await RunOkAsync("keys", "new", "acme", "--trust", "publisher");
+        await RunOkAsync("models", "pack", ModelPath, "--id", Id, "--version", "1.0.0", "-o", served, "--key", "acme");
+        await RunOkAsync("models", "pack", ModelPath, "--id", Id, "--version", "1.1.0", "-o", served, "--key", "acme");
+        await ReplaceEntryAsync(Path.Combine(served, $"{Id}.1.1.0.nupkg"), $"model/{FileName}", bytes => bytes[^1] ^= 0x01);
+        using var feed = new FakeNuGetFeed(served);
+        await RunOkAsync("sources", "add", "http-feed", feed.ServiceIndex);
+
+        var done = await PullJsonAsync($"pkg:{Id}@1.0.0");
+
+        Assert.Equal($"pkg:{Id}@1.0.0 (source 'http-feed')", done.GetProperty("url").GetString());
+        Assert.True(done.GetProperty("verified").GetBoolean());
+        Assert.Contains("source 'http-feed': no signed index (the feed publishes none)", done.GetProperty("choice").GetString(), StringComparison.Ordinal);
+        Assert.Equal(_model, await File.ReadAllBytesAsync(done.GetProperty("path").GetString()!));
+        Assert.Contains(feed.RequestsSeen, r => r == $"/flat/{Id.ToLowerInvariant()}/1.0.0/{Id.ToLowerInvariant()}.1.0.0.nupkg");
+
+        await RunOkAsync("models", "remove", Path.GetFileNameWithoutExtension(FileName));
+        File.Delete(Path.Combine(ModelsFolder, FileName));
+        var (exit, _, error) = await PluginAICli.RunAsync(Home, "models", "pull", $"pkg:{Id}");
+        Assert.Equal(1, exit);
+        Assert.Contains("refused: its content does not match its manifest", error, StringComparison.Ordinal);
+        Assert.Contains("the file was altered or corrupted; refused", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(ModelsFolder));
+    }
+
+    [Fact]
     public async Task Pull_PackageNoSourceHas_SaysSo()
     {
         var (exit, _, error) = await PluginAICli.RunAsync(Home, "models", "pull", "pkg:Acme.Missing@1.0.0");
