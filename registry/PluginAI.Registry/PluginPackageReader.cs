@@ -190,7 +190,7 @@ public sealed class PluginPackageReader : IDisposable
     /// <summary>Gets the exact bytes of <c>pluginai.json</c>, or of <c>pluginai-model.json</c> in a model package.</summary>
     public byte[] ManifestBytes { get; }
 
-    /// <summary>Gets the result of reading the manifest, with its errors and warnings.</summary>
+    /// <summary>Gets the result of reading the manifest, with its errors and warnings; without a manifest for a model package (<see cref="IsModelPackage"/>), whose manifest is <see cref="ModelManifest"/>.</summary>
     public ManifestReadResult ManifestResult { get; }
 
     /// <summary>Gets the parsed manifest.</summary>
@@ -279,10 +279,16 @@ public sealed class PluginPackageReader : IDisposable
     /// <param name="hashFiles">Whether to hash every file; <see langword="false"/> when the caller extracts with <see cref="SafePackageExtractor"/>, which checks each file as it writes it.</param>
     /// <param name="cancellationToken">A token to cancel hashing.</param>
     /// <returns>The verifier's result.</returns>
-    /// <exception cref="PackageContentException">The package has extra entries at its root.</exception>
+    /// <exception cref="PackageContentException">The package has extra entries at its root, or it is a model package (see <see cref="VerifyModel"/>).</exception>
     public ContentVerificationResult Verify(TrustPolicy policy, bool allowUnsigned = false, bool hashFiles = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (IsModelPackage)
+        {
+            // The plugin manifest's refusal names the package as a model and says how to pull it.
+            _ = Manifest;
+        }
+
         EnsureNoExtraEntries();
         var options = ContentVerificationOptions.Default with
         {
