@@ -38,7 +38,9 @@ public sealed class PackageManifestCache
                 reader.Description,
                 reader.Tags,
                 reader.ManifestResult.Manifest,
-                reader.ManifestResult.IsValid ? null : string.Join("; ", reader.ManifestResult.Errors),
+                reader.IsModelPackage
+                    ? $"package {reader.Identity.Id} {reader.Identity.Version.ToNormalizedString()} is a model ({PluginPackageLayout.ModelManifestEntry}), not a plugin; pull it with 'pluginai models pull pkg:{reader.Identity.Id}@{reader.Identity.Version.ToNormalizedString()}'"
+                    : reader.ManifestResult.IsValid ? null : string.Join("; ", reader.ManifestResult.Errors),
                 reader.SignatureBytes is not null);
         }
         catch (RegistryException ex)

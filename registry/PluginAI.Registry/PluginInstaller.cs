@@ -195,61 +195,150 @@ public sealed class PluginInstaller
         var download = await _client.GetSignedIndexAsync(candidate, cancellationToken).ConfigureAwait(false);
         var certifications = await _client.GetCertificationsAsync(candidate, cancellationToken).ConfigureAwait(false);
         using var _ = AcquireLock();
+        var index = AcceptIndex(download, label, candidate.SourceName, candidate.NuGetSource.Source, candidate.LocalPath is not null, policy, lines);
+        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
+        VerifyAgainstIndex(index, candidate.Id, candidate.Version, package, label, candidate.SourceName, lines);
+        return InstallPackage(package, candidate.SourceName, hardware, lines, policy, certifications, cancellationToken);
+    }
+
+    /// <summary>
+    /// Pulls a model package (<c>pluginai-model.json</c>, the model file under <c>model/</c>) from the configured sources
+    /// with the checks a plugin installation makes: the source's signed index when it publishes one (accepted, not
+    /// rolled back, vouching for the package's bytes), the publisher signature over the model manifest by the trust
+    /// policy and <see cref="PluginInstallerOptions.AllowUnsigned"/>, the publisher the id is pinned to, safe opening
+    /// within <see cref="PluginInstallerOptions.Limits"/>, and the model file's size and SHA-256 as it is extracted.
+    /// </summary>
+    /// <param name="id">The package id.</param>
+    /// <param name="version">The exact version, or <see langword="null"/> for the newest (the newest stable one when there is one).</param>
+    /// <param name="destinationFor">
+    /// Called with the verified manifest before any byte of the model is written: checks what it must (free space, the
+    /// file name) and returns the path to extract the model file to, which must not exist.
+    /// </param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The verified model file, at the path <paramref name="destinationFor"/> gave.</returns>
+    /// <exception cref="RegistryException">No source has the package or that version, it is a plugin rather than a model, or it is unsafe.</exception>
+    /// <exception cref="TrustException">The package or its source's index failed a trust check, or the model file differs from the signed manifest (the partial file is deleted).</exception>
+    public async Task<ModelPackagePull> PullModelAsync(string id, string? version, Func<ModelPackageManifest, string> destinationFor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        ArgumentNullException.ThrowIfNull(destinationFor);
+        NuGetVersion? wanted = null;
+        if (version is not null && !NuGetVersion.TryParse(version, out wanted))
+        {
+            throw new RegistryException($"'{version}' is not a package version; expected a version such as 1.0.0 (pkg:ID@VERSION)");
+        }
+
+        var failures = new List<string>();
+        var versions = await _client.GetPackageVersionsAsync(id, failures, cancellationToken).ConfigureAwait(false);
+        var chosen = wanted is null
+            ? versions.FirstOrDefault(v => !v.Version.IsPrerelease) is { Source: not null } stable ? stable : versions.FirstOrDefault()
+            : versions.FirstOrDefault(v => v.Version == wanted);
+        if (chosen.Source is null)
+        {
+            var what = wanted is null ? $"a package '{id}'" : $"{id} {wanted.ToNormalizedString()}{(versions.Count == 0 ? string.Empty : $" (it has {string.Join(", ", versions.Select(v => v.Version.ToNormalizedString()))})")}";
+            var why = failures.Count == 0 ? string.Empty : $"{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", failures)}";
+            throw new RegistryException($"No package source has {what}; 'pluginai sources list' shows the sources{why}");
+        }
+
+        var (source, packageVersion) = chosen;
+        var label = $"{id} {packageVersion.ToNormalizedString()}";
+        var policy = LoadPolicy();
+        var lines = new List<string> { $"{label} (source '{source.Name}'): chosen" };
+        var download = await _client.GetSignedIndexAsync(source, cancellationToken).ConfigureAwait(false);
+        using var _ = AcquireLock();
+        var index = AcceptIndex(download, label, source.Name, source.Source, source.IsLocal, policy, lines);
+        var package = await _client.DownloadAsync(source, id, packageVersion, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
+        VerifyAgainstIndex(index, id, packageVersion, package, label, source.Name, lines);
+
+        using var reader = PluginPackageReader.Open(package, _options.Limits);
+        var manifest = reader.ModelManifest;
+        var verification = reader.VerifyModel(policy, _options.AllowUnsigned, hashFiles: false, cancellationToken).EnsureAccepted();
+        var normalized = packageVersion.ToNormalizedString();
+        var packageSha256 = Sha256(package);
+        var pins = PublisherPinStore.Load(_paths.Home);
+        var signer = SignerOf(reader, verification, policy);
+        lines.Add(CheckPublisher(manifest.Id, normalized, Path.GetFileName(package), packageSha256, signer, pins));
+        var destination = destinationFor(manifest);
+        Manifest.PackageFileHash extracted;
+        try
+        {
+            extracted = SafePackageExtractor.ExtractModel(reader, destination, cancellationToken);
+        }
+        catch (PackageContentException ex)
+        {
+            throw new TrustException($"{Path.GetFileName(package)}: refused: its content does not match its manifest: {ex.Message}", ex);
+        }
+
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{PluginPackageLayout.ModelFolder}{extracted.Path}: {extracted.Size} bytes extracted, matching its size and SHA-256 in the signed manifest"));
+        if (signer is not null && pins.Find(manifest.Id) is null)
+        {
+            pins.Set(new PublisherPin(manifest.Id, signer.Value.KeyId, signer.Value.Name, _options.TimeProvider.GetUtcNow(), Explicit: false));
+        }
+
+        return new ModelPackagePull(manifest.Id, normalized, source.Name, manifest, destination, extracted.Sha256, verification, lines);
+    }
+
+    /// <summary>Accepts a source's signed index through <c>&lt;home&gt;/index-state.json</c>, or refuses a source that dropped the index it published before.</summary>
+    private RegistryIndex? AcceptIndex(SignedIndexDownload? download, string label, string sourceName, string sourceKey, bool isLocal, TrustPolicy policy, List<string> lines)
+    {
         var statePath = Path.Combine(_paths.Home, RegistryIndexState.FileName);
         var state = RegistryIndexState.Load(statePath);
-        RegistryIndex? index = null;
         if (download is null)
         {
-            var why = candidate.LocalPath is not null ? "a local folder feed" : "the feed publishes none";
+            var why = isLocal ? "a local folder feed" : "the feed publishes none";
             if (_options.RequireSignedIndex)
             {
-                throw new RegistryException($"Cannot install {label} from source '{candidate.SourceName}': it has no signed index ({why}) and a signed index is required (--require-signed-index)");
+                throw new RegistryException($"Cannot install {label} from source '{sourceName}': it has no signed index ({why}) and a signed index is required (--require-signed-index)");
             }
 
-            var sourceKey = candidate.NuGetSource.Source;
             if (state.Records.TryGetValue(sourceKey, out var seen))
             {
-                throw new TrustException($"Cannot install {label} from source '{candidate.SourceName}' ({sourceKey}): it published a signed index before (version {seen.Version} of {seen.Registry}, accepted {seen.Accepted.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}) and now serves none; a registry does not drop its index, refusing the source's packages");
+                throw new TrustException($"Cannot install {label} from source '{sourceName}' ({sourceKey}): it published a signed index before (version {seen.Version} of {seen.Registry}, accepted {seen.Accepted.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}) and now serves none; a registry does not drop its index, refusing the source's packages");
             }
 
-            lines.Add($"source '{candidate.SourceName}': no signed index ({why}); the package is checked against its publisher signature only");
+            lines.Add($"source '{sourceName}': no signed index ({why}); the package is checked against its publisher signature only");
+            return null;
         }
-        else
+
+        RegistryIndex index;
+        try
+        {
+            index = state.Accept(download.SourceKey, download.Envelope, policy, _options.TimeProvider.GetUtcNow());
+        }
+        catch (TrustException ex)
+        {
+            throw new TrustException($"Cannot install {label} from source '{sourceName}': its signed index was refused: {ex.Message}", ex);
+        }
+
+        var signer = policy.Find(download.Envelope.KeyId);
+        lines.Add($"source '{sourceName}': signed index of {index.Registry} version {index.Version} accepted (signed by {signer?.Name ?? download.Envelope.KeyId}, expires {index.Expires.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})");
+        return index;
+    }
+
+    /// <summary>Checks a downloaded package against the SHA-256 the source's signed index gives for it; a package it does not vouch for is deleted.</summary>
+    private static void VerifyAgainstIndex(RegistryIndex? index, string id, NuGetVersion version, string package, string label, string sourceName, List<string> lines)
+    {
+        if (index is null)
+        {
+            return;
+        }
+
+        RegistryIndexEntry entry;
+        using (var stream = File.OpenRead(package))
         {
             try
             {
-                index = state.Accept(download.SourceKey, download.Envelope, policy, _options.TimeProvider.GetUtcNow());
+                entry = index.VerifyPackage(id, version.ToNormalizedString(), stream, $"{label} from source '{sourceName}' ({Path.GetFileName(package)})");
             }
-            catch (TrustException ex)
+            catch (TrustException)
             {
-                throw new TrustException($"Cannot install {label} from source '{candidate.SourceName}': its signed index was refused: {ex.Message}", ex);
+                stream.Dispose();
+                File.Delete(package);
+                throw;
             }
-
-            var signer = policy.Find(download.Envelope.KeyId);
-            lines.Add($"source '{candidate.SourceName}': signed index of {index.Registry} version {index.Version} accepted (signed by {signer?.Name ?? download.Envelope.KeyId}, expires {index.Expires.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})");
         }
 
-        var package = await _client.DownloadAsync(candidate, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
-        if (index is not null)
-        {
-            RegistryIndexEntry entry;
-            await using (var stream = File.OpenRead(package))
-            {
-                try
-                {
-                    entry = index.VerifyPackage(candidate.Id, candidate.Version.ToNormalizedString(), stream, $"{label} from source '{candidate.SourceName}' ({Path.GetFileName(package)})");
-                }
-                catch (TrustException)
-                {
-                    File.Delete(package);
-                    throw;
-                }
-            }
-
-            lines.Add($"  {label}: SHA-256 {entry.Sha256} matches the index");
-        }
-
-        return InstallPackage(package, candidate.SourceName, hardware, lines, policy, certifications, cancellationToken);
+        lines.Add($"  {label}: SHA-256 {entry.Sha256} matches the index");
     }
 
     private TrustPolicy LoadPolicy() => _options.TrustPolicy ?? TrustPolicy.Load(Path.Combine(_paths.Home, TrustPolicy.FileName));

@@ -15,6 +15,15 @@ public static class PluginPackageLayout
     /// <summary>The detached publisher signature at the package root.</summary>
     public const string SignatureEntry = "pluginai.sig";
 
+    /// <summary>The folder inside a model package that holds the model file.</summary>
+    public const string ModelFolder = "model/";
+
+    /// <summary>The manifest entry at the root of a model package; a package has it or <see cref="ManifestEntry"/>, never both.</summary>
+    public const string ModelManifestEntry = ModelPackageManifest.FileName;
+
+    /// <summary>The tag that marks a NuGet package as a PluginAI model.</summary>
+    public const string ModelTag = "pluginai-model";
+
     /// <summary>The tag that marks a NuGet package as a PluginAI plugin.</summary>
     public const string PluginTag = "pluginai-plugin";
 

@@ -24,6 +24,7 @@ public sealed class PluginPackageReader : IDisposable
 
     private readonly ZipArchive _zip;
     private readonly Dictionary<string, ZipArchiveEntry> _entries;
+    private ModelPackageManifest? _modelManifest;
 
     private PluginPackageReader(string path, ZipArchive zip, ExtractionLimits limits)
     {
@@ -34,6 +35,7 @@ public sealed class PluginPackageReader : IDisposable
         _entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         var pluginEntries = new List<PluginPackageEntry>();
+        var modelEntries = new List<PluginPackageEntry>();
         var extra = new List<string>();
         ZipArchiveEntry? nuspec = null;
         if (zip.Entries.Count > limits.MaxEntries)
@@ -94,11 +96,15 @@ public sealed class PluginPackageReader : IDisposable
             {
                 pluginEntries.Add(new PluginPackageEntry(normalized[PluginPackageLayout.PluginFolder.Length..], entry.FullName, entry.Length, entry.CompressedLength));
             }
+            else if (normalized.StartsWith(PluginPackageLayout.ModelFolder, StringComparison.Ordinal))
+            {
+                modelEntries.Add(new PluginPackageEntry(normalized[PluginPackageLayout.ModelFolder.Length..], entry.FullName, entry.Length, entry.CompressedLength));
+            }
             else if (!normalized.Contains('/', StringComparison.Ordinal) && normalized.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
             {
                 nuspec = nuspec is null ? entry : throw new PackageContentException($"{name}: the package has more than one .nuspec at its root; refused");
             }
-            else if (normalized is not PluginPackageLayout.ManifestEntry and not PluginPackageLayout.SignatureEntry && !PluginPackageLayout.IsNuGetEntry(normalized))
+            else if (normalized is not PluginPackageLayout.ManifestEntry and not PluginPackageLayout.ModelManifestEntry and not PluginPackageLayout.SignatureEntry && !PluginPackageLayout.IsNuGetEntry(normalized))
             {
                 extra.Add(normalized);
             }
@@ -117,11 +123,32 @@ public sealed class PluginPackageReader : IDisposable
             Tags = (reader.GetTags() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         }
 
+        var hasModelManifest = _entries.TryGetValue(PluginPackageLayout.ModelManifestEntry, out var modelManifestEntry);
         if (!_entries.TryGetValue(PluginPackageLayout.ManifestEntry, out var manifestEntry))
         {
-            throw new PackageContentException($"{name}: package {Identity.Id} {Identity.Version} is not a PluginAI plugin: it has no {PluginManifest.FileName} at its root");
+            if (!hasModelManifest)
+            {
+                throw new PackageContentException($"{name}: package {Identity.Id} {Identity.Version} is not a PluginAI plugin: it has no {PluginManifest.FileName} at its root");
+            }
+
+            // A model package: its own manifest, signed as a plugin's is; nothing under plugin/.
+            IsModelPackage = true;
+            ManifestBytes = ReadAll(modelManifestEntry!, 1024 * 1024);
+            SignatureBytes = _entries.TryGetValue(PluginPackageLayout.SignatureEntry, out var modelSignature) ? ReadAll(modelSignature, 1024 * 1024) : null;
+            ManifestResult = ManifestReader.Parse("{}", $"{name}: {PluginManifest.FileName}");
+            PluginEntries = [];
+            ModelEntries = modelEntries;
+            ExtraEntries = [.. extra, .. pluginEntries.Select(e => PluginPackageLayout.PluginFolder + e.Path)];
+            return;
         }
 
+        if (hasModelManifest)
+        {
+            extra.Add(PluginPackageLayout.ModelManifestEntry);
+        }
+
+        extra.AddRange(modelEntries.Select(e => PluginPackageLayout.ModelFolder + e.Path));
+        ModelEntries = [];
         ManifestBytes = ReadAll(manifestEntry, 16 * 1024 * 1024);
         SignatureBytes = _entries.TryGetValue(PluginPackageLayout.SignatureEntry, out var sigEntry) ? ReadAll(sigEntry, 1024 * 1024) : null;
         ManifestResult = ManifestReader.Parse(Utf8(ManifestBytes), $"{name}: {PluginManifest.FileName}");
@@ -157,22 +184,34 @@ public sealed class PluginPackageReader : IDisposable
     /// <summary>Gets the nuspec tags.</summary>
     public IReadOnlyList<string> Tags { get; }
 
-    /// <summary>Gets the exact bytes of <c>pluginai.json</c>.</summary>
+    /// <summary>Gets a value indicating whether this is a model package (<c>pluginai-model.json</c> and <c>model/</c>) rather than a plugin package.</summary>
+    public bool IsModelPackage { get; }
+
+    /// <summary>Gets the exact bytes of <c>pluginai.json</c>, or of <c>pluginai-model.json</c> in a model package.</summary>
     public byte[] ManifestBytes { get; }
 
-    /// <summary>Gets the result of reading the manifest, with its errors and warnings.</summary>
+    /// <summary>Gets the result of reading the manifest, with its errors and warnings; without a manifest for a model package (<see cref="IsModelPackage"/>), whose manifest is <see cref="ModelManifest"/>.</summary>
     public ManifestReadResult ManifestResult { get; }
 
     /// <summary>Gets the parsed manifest.</summary>
-    /// <exception cref="PackageContentException">The manifest is not valid.</exception>
-    public PluginManifest Manifest => ManifestResult.Manifest
+    /// <exception cref="PackageContentException">The manifest is not valid, or this is a model package.</exception>
+    public PluginManifest Manifest => IsModelPackage
+        ? throw new PackageContentException($"{System.IO.Path.GetFileName(PackagePath)}: package {Identity.Id} {Identity.Version.ToNormalizedString()} is a model ({PluginPackageLayout.ModelManifestEntry}), not a plugin; refused. Pull it with 'pluginai models pull pkg:{Identity.Id}@{Identity.Version.ToNormalizedString()}'")
+        : ManifestResult.Manifest
         ?? throw new PackageContentException($"{System.IO.Path.GetFileName(PackagePath)}: {PluginManifest.FileName} is not valid: {string.Join("; ", ManifestResult.Errors)}");
+
+    /// <summary>Gets the model manifest of a model package, checked against the nuspec's id and version.</summary>
+    /// <exception cref="PackageContentException">This is a plugin package, or the model manifest is not valid.</exception>
+    public ModelPackageManifest ModelManifest => _modelManifest ??= ReadModelManifest();
 
     /// <summary>Gets the bytes of <c>pluginai.sig</c>, or <see langword="null"/> when the package is unsigned.</summary>
     public byte[]? SignatureBytes { get; }
 
     /// <summary>Gets the files under <c>plugin/</c>.</summary>
     public IReadOnlyList<PluginPackageEntry> PluginEntries { get; }
+
+    /// <summary>Gets the files under <c>model/</c> of a model package; empty for a plugin package.</summary>
+    public IReadOnlyList<PluginPackageEntry> ModelEntries { get; }
 
     /// <summary>Gets entries that are neither NuGet's own, the manifest, the signature nor under <c>plugin/</c>; a valid package has none.</summary>
     public IReadOnlyList<string> ExtraEntries { get; }
@@ -240,10 +279,16 @@ public sealed class PluginPackageReader : IDisposable
     /// <param name="hashFiles">Whether to hash every file; <see langword="false"/> when the caller extracts with <see cref="SafePackageExtractor"/>, which checks each file as it writes it.</param>
     /// <param name="cancellationToken">A token to cancel hashing.</param>
     /// <returns>The verifier's result.</returns>
-    /// <exception cref="PackageContentException">The package has extra entries at its root.</exception>
+    /// <exception cref="PackageContentException">The package has extra entries at its root, or it is a model package (see <see cref="VerifyModel"/>).</exception>
     public ContentVerificationResult Verify(TrustPolicy policy, bool allowUnsigned = false, bool hashFiles = true, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (IsModelPackage)
+        {
+            // The plugin manifest's refusal names the package as a model and says how to pull it.
+            _ = Manifest;
+        }
+
         EnsureNoExtraEntries();
         var options = ContentVerificationOptions.Default with
         {
@@ -255,13 +300,53 @@ public sealed class PluginPackageReader : IDisposable
         return PluginContentVerifier.Verify(ToContentSource(), policy, options, cancellationToken);
     }
 
+    /// <summary>
+    /// Verifies a model package as <see cref="Verify"/> verifies a plugin: the publisher signature over
+    /// <c>pluginai-model.json</c> by the same rules, and, when asked, the model file's size and SHA-256.
+    /// </summary>
+    /// <param name="policy">The trust policy.</param>
+    /// <param name="allowUnsigned">Whether unsigned or untrusted packages are let through (<c>--allow-unsigned</c>).</param>
+    /// <param name="hashFiles">Whether to hash the model file; <see langword="false"/> when the caller hashes it as it extracts it.</param>
+    /// <param name="cancellationToken">A token to cancel hashing.</param>
+    /// <returns>The verifier's result.</returns>
+    /// <exception cref="PackageContentException">This is a plugin package, or the package has extra entries at its root.</exception>
+    public ContentVerificationResult VerifyModel(TrustPolicy policy, bool allowUnsigned = false, bool hashFiles = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        EnsureNoExtraEntries();
+        IReadOnlyList<PackageFileHash>? files = null;
+        var errors = new List<string>();
+        try
+        {
+            files = ModelManifest.Files;
+        }
+        catch (PackageContentException ex) when (IsModelPackage)
+        {
+            errors.Add(ex.Message);
+        }
+
+        var entries = ModelEntries.Select(e => new PackageContentEntry(e.Path, e.Length, () => OpenModelEntry(e, Math.Min(files?.FirstOrDefault(f => f.Path == e.Path)?.Size ?? Limits.MaxEntryBytes, Limits.MaxEntryBytes))));
+        ReadOnlyMemory<byte>? signature = default;
+        if (SignatureBytes is not null)
+        {
+            signature = SignatureBytes;
+        }
+
+        var content = PluginContentSource.FromEntries(System.IO.Path.GetFileName(PackagePath), ManifestBytes, signature, entries, PluginPackageLayout.ModelFolder);
+        var options = ContentVerificationOptions.Default with { AllowUnsigned = allowUnsigned, HashFiles = hashFiles, ParallelThresholdBytes = long.MaxValue, MaxDegreeOfParallelism = 1 };
+        return PluginContentVerifier.VerifyFileList(content, PluginPackageLayout.ModelManifestEntry, files, errors, policy, options, cancellationToken);
+    }
+
     /// <summary>Throws when the package holds entries that are not part of the package layout.</summary>
     /// <exception cref="PackageContentException">An extra entry exists.</exception>
     public void EnsureNoExtraEntries()
     {
         if (ExtraEntries.Count > 0)
         {
-            throw new PackageContentException($"{System.IO.Path.GetFileName(PackagePath)}: extra file{(ExtraEntries.Count > 1 ? "s" : string.Empty)} {string.Join(", ", ExtraEntries.Select(e => $"'{e}'"))}: a plugin package holds only the nuspec, {PluginManifest.FileName}, {PluginPackageLayout.SignatureEntry} and plugin/**; refused");
+            var layout = IsModelPackage
+                ? $"a model package holds only the nuspec, {PluginPackageLayout.ModelManifestEntry}, {PluginPackageLayout.SignatureEntry} and {PluginPackageLayout.ModelFolder}**"
+                : $"a plugin package holds only the nuspec, {PluginManifest.FileName}, {PluginPackageLayout.SignatureEntry} and plugin/**";
+            throw new PackageContentException($"{System.IO.Path.GetFileName(PackagePath)}: extra file{(ExtraEntries.Count > 1 ? "s" : string.Empty)} {string.Join(", ", ExtraEntries.Select(e => $"'{e}'"))}: {layout}; refused");
         }
     }
 
@@ -272,8 +357,37 @@ public sealed class PluginPackageReader : IDisposable
     internal Stream OpenEntry(PluginPackageEntry entry, long maxBytes) =>
         OpenBounded(_entries[PluginPackageLayout.PluginFolder + entry.Path], PluginPackageLayout.PluginFolder + entry.Path, maxBytes);
 
+    /// <summary>Opens a file under <c>model/</c> for reading, within the same limits as <see cref="OpenEntry"/>.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="maxBytes">The most bytes it may hold.</param>
+    /// <returns>The stream.</returns>
+    internal Stream OpenModelEntry(PluginPackageEntry entry, long maxBytes) =>
+        OpenBounded(_entries[PluginPackageLayout.ModelFolder + entry.Path], PluginPackageLayout.ModelFolder + entry.Path, maxBytes);
+
     /// <inheritdoc />
     public void Dispose() => _zip.Dispose();
+
+    private ModelPackageManifest ReadModelManifest()
+    {
+        var name = System.IO.Path.GetFileName(PackagePath);
+        if (!IsModelPackage)
+        {
+            throw new PackageContentException($"{name}: package {Identity.Id} {Identity.Version.ToNormalizedString()} is a plugin ({PluginManifest.FileName}), not a model; refused. Install it with 'pluginai plugins install {Identity.Id}'");
+        }
+
+        var manifest = ModelPackageManifest.Parse(ManifestBytes, name);
+        if (!string.Equals(manifest.Id, Identity.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PackageContentException($"{name}: {PluginPackageLayout.ModelManifestEntry}: field 'id' is '{manifest.Id}' but the nuspec's id is '{Identity.Id}'; expected the same id in both");
+        }
+
+        if (!string.Equals(manifest.Version, Identity.Version.ToNormalizedString(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PackageContentException($"{name}: {PluginPackageLayout.ModelManifestEntry}: field 'version' is '{manifest.Version}' but the nuspec's version is '{Identity.Version.ToNormalizedString()}'; expected the same version in both");
+        }
+
+        return manifest;
+    }
 
     private static void CheckDeclaredSize(string package, ZipArchiveEntry entry, ExtractionLimits limits)
     {

@@ -22,6 +22,18 @@ public static class PluginPackageSigner
         byte[] manifestBytes;
         using (var reader = PluginPackageReader.Open(full))
         {
+            if (reader.IsModelPackage)
+            {
+                var checkedModel = reader.VerifyModel(new TrustPolicy(), allowUnsigned: true, cancellationToken: cancellationToken);
+                var modelMismatches = checkedModel.Problems.Where(p => !p.Allowed).ToList();
+                if (modelMismatches.Count > 0)
+                {
+                    throw new PackageContentException($"{Path.GetFileName(full)}: the content does not match the model manifest's files list, so it was not signed:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", modelMismatches)}");
+                }
+
+                return Replace(full, ManifestSigner.Sign(reader.ManifestBytes, key), key);
+            }
+
             var manifest = reader.Manifest;
             if (manifest.Files.Count == 0)
             {
@@ -39,7 +51,11 @@ public static class PluginPackageSigner
             manifestBytes = reader.ManifestBytes;
         }
 
-        var signature = ManifestSigner.Sign(manifestBytes, key);
+        return Replace(full, ManifestSigner.Sign(manifestBytes, key), key);
+    }
+
+    private static string Replace(string full, byte[] signature, SigningKey key)
+    {
         var temp = full + $".{Guid.NewGuid():N}.tmp";
         try
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using NuGet.Common;
 using NuGet.Configuration;
 using NuGet.Protocol.Core.Types;
+using NuGet.Versioning;
 using PluginAI.Hardware;
 using PluginAI.Registry.Sources;
 using PluginAI.Trust;
@@ -169,6 +170,46 @@ public sealed class RegistryClient
         ArgumentNullException.ThrowIfNull(candidate);
         return Source(candidate.NuGetSource).GetCertificationsAsync(candidate.Id, cancellationToken);
     }
+
+    /// <summary>Lists the versions of a package id in every enabled source, whatever the package holds, newest first; a version served by two sources is taken from the first.</summary>
+    internal async Task<IReadOnlyList<(PackageSource Source, NuGetVersion Version)>> GetPackageVersionsAsync(string id, ICollection<string> failures, CancellationToken cancellationToken)
+    {
+        var found = new List<(PackageSource Source, NuGetVersion Version)>();
+        foreach (var source in _settings.GetEnabledNuGetSources())
+        {
+            try
+            {
+                if (source.IsLocal && !Directory.Exists(source.Source))
+                {
+                    continue;
+                }
+
+                var finder = await _context.Repository(source).GetResourceAsync<FindPackageByIdResource>(cancellationToken).ConfigureAwait(false);
+                if (finder is null)
+                {
+                    continue;
+                }
+
+                using var cacheContext = new SourceCacheContext { NoCache = true, RefreshMemoryCache = true };
+                var versions = await finder.GetAllVersionsAsync(id, cacheContext, _context.Logger, cancellationToken).ConfigureAwait(false);
+                found.AddRange(versions.Select(v => (source, v)));
+            }
+            catch (Exception ex) when (ex is FatalProtocolException or IOException or HttpRequestException or JsonException or UnauthorizedAccessException)
+            {
+                failures.Add($"source '{source.Name}' ({source.Source}): {ex.Message}");
+            }
+        }
+
+        return [.. found.DistinctBy(f => f.Version).OrderByDescending(f => f.Version)];
+    }
+
+    /// <summary>Downloads a package by id and version from one source.</summary>
+    internal Task<string> DownloadAsync(PackageSource source, string id, NuGetVersion version, string directory, CancellationToken cancellationToken) =>
+        Source(source).DownloadAsync(id, version, directory, cancellationToken);
+
+    /// <summary>Downloads the signed index of one source.</summary>
+    internal Task<SignedIndexDownload?> GetSignedIndexAsync(PackageSource source, CancellationToken cancellationToken) =>
+        Source(source).GetSignedIndexAsync(cancellationToken);
 
     private IPackageSource Source(PackageSource source) =>
         source.IsLocal ? new FolderPackageSource(_context, source) : new HttpPackageSource(_context, source);

@@ -107,18 +107,86 @@ public static class SafePackageExtractor
         return new ExtractionResult(root, written, total);
     }
 
-    private static (string Sha256, long Size) Write(PluginPackageReader package, PluginPackageEntry entry, long maxBytes, string destination)
+    /// <summary>
+    /// Extracts the model file of a model package to one path, hashing it as it is written: the file must have the size
+    /// and SHA-256 of the signed model manifest. On any failure the file is deleted.
+    /// </summary>
+    /// <param name="package">The opened model package.</param>
+    /// <param name="destination">The file to write; it must not exist.</param>
+    /// <param name="cancellationToken">A token to cancel extraction.</param>
+    /// <returns>The model file's manifest entry, which the written file matches.</returns>
+    /// <exception cref="PackageContentException">The package is not a model package, has extra entries, its model file is missing, larger than declared or than the limits, or its hash differs.</exception>
+    public static PackageFileHash ExtractModel(PluginPackageReader package, string destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        var manifest = package.ModelManifest;
+        var name = Path.GetFileName(package.PackagePath);
+        package.EnsureNoExtraEntries();
+        foreach (var entry in package.ModelEntries)
+        {
+            if (!manifest.Files.Any(f => f.Path == entry.Path))
+            {
+                throw new PackageContentException($"{name}: entry '{PluginPackageLayout.ModelFolder}{entry.Path}' is not listed in the manifest's files; refused");
+            }
+        }
+
+        var expected = manifest.ModelFile;
+        var present = package.ModelEntries.FirstOrDefault(e => e.Path == expected.Path)
+            ?? throw new PackageContentException($"{name}: '{PluginPackageLayout.ModelFolder}{expected.Path}' is listed in the manifest but missing from the package; refused");
+        if (expected.Size > package.Limits.MaxTotalBytes || expected.Size > package.Limits.MaxEntryBytes)
+        {
+            throw new PackageContentException(string.Create(CultureInfo.InvariantCulture, $"{name}: the files to extract hold more than {Math.Min(package.Limits.MaxTotalBytes, package.Limits.MaxEntryBytes)} bytes, beyond the size limit; refused"));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (File.Exists(destination))
+        {
+            throw new RegistryException($"{destination} already exists; the model file is not written over");
+        }
+
+        var completed = false;
+        try
+        {
+            var (sha, size) = Write(package.OpenModelEntry(present, expected.Size), destination, cancellationToken);
+            if (size != expected.Size)
+            {
+                throw new PackageContentException(string.Create(CultureInfo.InvariantCulture, $"{name}: '{PluginPackageLayout.ModelFolder}{expected.Path}' holds {size} bytes, the manifest says {expected.Size}; refused"));
+            }
+
+            if (!string.Equals(sha, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PackageContentException($"{name}: '{PluginPackageLayout.ModelFolder}{expected.Path}' has SHA-256 {sha[..16]}…, the manifest says {expected.Sha256[..Math.Min(16, expected.Sha256.Length)]}…; the file was altered or corrupted; refused");
+            }
+
+            completed = true;
+            return expected;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                File.Delete(destination);
+            }
+        }
+    }
+
+    private static (string Sha256, long Size) Write(PluginPackageReader package, PluginPackageEntry entry, long maxBytes, string destination) =>
+        Write(package.OpenEntry(entry, maxBytes), destination, CancellationToken.None);
+
+    private static (string Sha256, long Size) Write(Stream entryStream, string destination, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long size = 0;
         try
         {
-            using var source = package.OpenEntry(entry, maxBytes);
+            using var source = entryStream;
             using var target = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1);
             int read;
             while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 hash.AppendData(buffer, 0, read);
                 target.Write(buffer, 0, read);
                 size += read;

@@ -171,6 +171,35 @@ public sealed class ModelPullTests : IDisposable
     }
 
     [Fact]
+    public async Task Pull_HfEndpoint_SelectsTheHub_TheListingAndTheFileAreRequestedThere()
+    {
+        using var other = new FakeHub();
+        other.AddFile(SmallFile, _small);
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, Environment(other), "models", "pull", "hf:test/tiny:Q4_K_M", "--json");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains(other.RequestsSeen, r => r.Contains("/api/models/test/tiny/tree/main", StringComparison.Ordinal));
+        Assert.Contains(other.RequestsSeen, r => r.Contains($"/test/tiny/resolve/main/{SmallFile}", StringComparison.Ordinal));
+        Assert.Empty(_hub.RequestsSeen);
+    }
+
+    [Fact]
+    public async Task Pull_EndpointOption_WinsOverHfEndpoint_AndTheRequestsArriveThere()
+    {
+        using var chosen = new FakeHub();
+        chosen.AddFile(SmallFile, _small);
+
+        var (exit, output, error) = await PluginAICli.RunAsync(_home, Environment(), "models", "pull", "hf:test/tiny:Q4_K_M", "--endpoint", chosen.Endpoint, "--json");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains(chosen.RequestsSeen, r => r.Contains("/api/models/test/tiny/tree/main", StringComparison.Ordinal));
+        Assert.Contains(chosen.RequestsSeen, r => r.Contains($"/test/tiny/resolve/main/{SmallFile}", StringComparison.Ordinal));
+        Assert.Empty(_hub.RequestsSeen);
+        Assert.Contains(chosen.Endpoint.TrimEnd('/'), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pull_UnknownRepository_Is404NamingTheRepository()
     {
         var (exit, _, error) = await PluginAICli.RunAsync(_home, Environment(), "models", "pull", "hf:someone/missing");

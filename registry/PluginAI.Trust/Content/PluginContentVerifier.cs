@@ -37,21 +37,47 @@ public static class PluginContentVerifier
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(policy);
         options ??= ContentVerificationOptions.Default;
+        var read = ManifestReader.Parse(DecodeUtf8(content.ManifestBytes.Span), PluginManifest.FileName);
+        var manifest = read.Manifest;
+        Func<string, bool> expectPresent = manifest is null || options.ExpectPresent is not { } expect ? static _ => true : path => expect(manifest, path);
+        return Verify(content, PluginManifest.FileName, manifest?.Files, [.. read.Errors.Select(e => e.ToString())], manifest, expectPresent, policy, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies content whose manifest is not a plugin manifest, such as a model package's <c>pluginai-model.json</c>:
+    /// the same signature rules as a plugin's, then every file against the list the caller read from the signed manifest.
+    /// </summary>
+    /// <param name="content">The manifest bytes, signature and files.</param>
+    /// <param name="manifestFileName">The manifest's file name, for messages.</param>
+    /// <param name="files">The files the manifest lists, or <see langword="null"/> when it could not be read.</param>
+    /// <param name="manifestErrors">Why the manifest could not be read; empty when it could.</param>
+    /// <param name="policy">The trust policy.</param>
+    /// <param name="options">The options; <see langword="null"/> for <see cref="ContentVerificationOptions.Default"/>. <see cref="ContentVerificationOptions.ExpectPresent"/> does not apply.</param>
+    /// <param name="cancellationToken">A token to cancel hashing.</param>
+    /// <returns>The result, with no plugin manifest; problems are reported in it, not thrown.</returns>
+    public static ContentVerificationResult VerifyFileList(PluginContentSource content, string manifestFileName, IReadOnlyList<PackageFileHash>? files, IReadOnlyList<string> manifestErrors, TrustPolicy policy, ContentVerificationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentException.ThrowIfNullOrEmpty(manifestFileName);
+        ArgumentNullException.ThrowIfNull(manifestErrors);
+        ArgumentNullException.ThrowIfNull(policy);
+        return Verify(content, manifestFileName, files, manifestErrors, null, static _ => true, policy, options ?? ContentVerificationOptions.Default, cancellationToken);
+    }
+
+    private static ContentVerificationResult Verify(PluginContentSource content, string manifestName, IReadOnlyList<PackageFileHash>? files, IReadOnlyList<string> manifestErrors, PluginManifest? manifest, Func<string, bool> expectPresent, TrustPolicy policy, ContentVerificationOptions options, CancellationToken cancellationToken)
+    {
         var allow = options.AllowUnsigned || policy.AllowUnsigned;
         var allowedBy = options.AllowUnsigned ? "--allow-unsigned" : $"allowUnsigned in {policy.Path ?? "the trust policy"}";
         var problems = new List<ContentProblem>();
 
-        var publisher = VerifySignature(content, policy, allow, allowedBy, problems);
+        var publisher = VerifySignature(content, manifestName, policy, allow, allowedBy, problems);
 
-        const string manifestName = PluginManifest.FileName;
-        var read = ManifestReader.Parse(DecodeUtf8(content.ManifestBytes.Span), manifestName);
-        var manifest = read.Manifest;
         var verified = 0;
-        if (manifest is null)
+        if (files is null)
         {
-            problems.AddRange(read.Errors.Select(e => new ContentProblem(manifestName, $"not a valid manifest: {e}")));
+            problems.AddRange(manifestErrors.Select(e => new ContentProblem(manifestName, $"not a valid manifest: {e}")));
         }
-        else if (manifest.Files.Count == 0)
+        else if (files.Count == 0)
         {
             problems.Add(new ContentProblem(
                 manifestName,
@@ -62,7 +88,7 @@ public static class PluginContentVerifier
         }
         else if (options.HashFiles)
         {
-            verified = VerifyFiles(content, manifest, options, problems, cancellationToken);
+            verified = VerifyFiles(content, files, expectPresent, options, problems, cancellationToken);
         }
 
         var status = problems.Any(p => !p.Allowed)
@@ -84,7 +110,7 @@ public static class PluginContentVerifier
         return new PackageFileHash(path, sha, size);
     }
 
-    private static TrustedKey? VerifySignature(PluginContentSource content, TrustPolicy policy, bool allow, string allowedBy, List<ContentProblem> problems)
+    private static TrustedKey? VerifySignature(PluginContentSource content, string manifestName, TrustPolicy policy, bool allow, string allowedBy, List<ContentProblem> problems)
     {
         const string SigName = PluginContentSource.SignatureFileName;
         if (content.SignatureBytes is not { } signatureBytes)
@@ -114,13 +140,13 @@ public static class PluginContentVerifier
 
         if (!envelope.Payload.Span.SequenceEqual(content.ManifestBytes.Span))
         {
-            problems.Add(new ContentProblem(SigName, $"the signed manifest differs from {PluginManifest.FileName}; the manifest was altered after it was signed"));
+            problems.Add(new ContentProblem(SigName, $"the signed manifest differs from {manifestName}; the manifest was altered after it was signed"));
             return null;
         }
 
         if (policy.Find(envelope.KeyId) is { } known && !MatchesKey(envelope, known))
         {
-            problems.Add(new ContentProblem(SigName, $"the signature by key {envelope.KeyId} ({known.Name}) does not match {PluginManifest.FileName}; it was altered or signed with another key"));
+            problems.Add(new ContentProblem(SigName, $"the signature by key {envelope.KeyId} ({known.Name}) does not match {manifestName}; it was altered or signed with another key"));
             return null;
         }
 
@@ -151,12 +177,12 @@ public static class PluginContentVerifier
         }
     }
 
-    private static int VerifyFiles(PluginContentSource content, PluginManifest manifest, ContentVerificationOptions options, List<ContentProblem> problems, CancellationToken cancellationToken)
+    private static int VerifyFiles(PluginContentSource content, IReadOnlyList<PackageFileHash> files, Func<string, bool> expectPresent, ContentVerificationOptions options, List<ContentProblem> problems, CancellationToken cancellationToken)
     {
         string Display(string path) => content.DisplayPrefix + path;
 
-        var listed = new Dictionary<string, PackageFileHash>(manifest.Files.Count, StringComparer.Ordinal);
-        foreach (var file in manifest.Files)
+        var listed = new Dictionary<string, PackageFileHash>(files.Count, StringComparer.Ordinal);
+        foreach (var file in files)
         {
             if (!listed.TryAdd(file.Path, file))
             {
@@ -187,7 +213,7 @@ public static class PluginContentVerifier
         {
             if (!present.TryGetValue(expected.Path, out var entry))
             {
-                if (options.ExpectPresent?.Invoke(manifest, expected.Path) ?? true)
+                if (expectPresent(expected.Path))
                 {
                     problems.Add(new ContentProblem(Display(expected.Path), "listed in the manifest but missing"));
                 }

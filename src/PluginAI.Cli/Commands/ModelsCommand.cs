@@ -78,6 +78,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(list);
         command.Subcommands.Add(remove);
         command.Subcommands.Add(ModelsPullCommand.Create(console));
+        command.Subcommands.Add(ModelsPackCommand.Create(console));
         command.Subcommands.Add(ModelsInfoCommand.Create(console));
         command.Subcommands.Add(ModelsQuantizeCommand.Create(console));
         return command;

@@ -13,7 +13,7 @@ internal static class ModelsPullCommand
 
     public static Command Create(CliConsole console)
     {
-        var source = new Argument<string>("source") { Description = "hf:OWNER/REPO[:QUANT or FILE] (a Hugging Face-style hub), or an http(s):// URL of a GGUF file." };
+        var source = new Argument<string>("source") { Description = "hf:OWNER/REPO[:QUANT or FILE] (a Hugging Face-style hub), an http(s):// URL of a GGUF file, or pkg:ID[@VERSION] (a model package from a package source, verified as plugins are; --allow-unsigned as for plugins)." };
         var name = new Option<string?>("--name") { Description = "The name to register it under (default: the file name without .gguf)." };
         var endpoint = new Option<string?>("--endpoint") { Description = "The hub's base URL for hf: sources (default: $HF_ENDPOINT, else 'endpoint' in hub.json in the home, else https://huggingface.co)." };
         var sha256 = new Option<string?>("--sha256") { Description = "The SHA-256 the file must have; required for a URL source unless --no-verify." };
@@ -51,6 +51,7 @@ internal static class ModelsPullCommand
                     resumedFrom = result.ResumedFrom,
                     alreadyPresent = result.AlreadyPresent,
                     choice = result.Choice,
+                    publisher = result.Publisher,
                     plan = plan?.Plan,
                 });
                 return 0;
@@ -78,7 +79,13 @@ internal static class ModelsPullCommand
 
             console.Console.MarkupLineInterpolated($"Chose {result.Choice}");
             console.Console.MarkupLineInterpolated($"{(result.AlreadyPresent ? "Already downloaded" : "Downloaded")} {result.Url}");
-            console.Console.MarkupLineInterpolated($"SHA-256 {result.Sha256} {(result.Verified ? "[green]verified[/]" : "[yellow]not verified (--no-verify)[/]")}");
+            var unverified = result.Url.StartsWith("pkg:", StringComparison.Ordinal) ? "[yellow]matches an unsigned or untrusted manifest (--allow-unsigned)[/]" : "[yellow]not verified (--no-verify)[/]";
+            console.Console.MarkupLineInterpolated($"SHA-256 {result.Sha256} {(result.Verified ? "[green]verified[/]" : unverified)}");
+            if (result.Publisher is not null)
+            {
+                console.Console.MarkupLineInterpolated($"Signed by {result.Publisher}");
+            }
+
             console.Console.MarkupLineInterpolated($"Registered [bold]{result.Name}[/] -> {result.Path}");
             var modelPlan = await TryPlanAsync(models, result.Name, cancellationToken).ConfigureAwait(false);
             if (modelPlan is not null)

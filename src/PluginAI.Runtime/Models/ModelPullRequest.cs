@@ -5,7 +5,8 @@ public sealed record ModelPullRequest
 {
     /// <summary>
     /// Gets the source: <c>hf:OWNER/REPO</c>, <c>hf:OWNER/REPO:QUANT</c> (such as <c>Q4_K_M</c>),
-    /// <c>hf:OWNER/REPO:FILE.gguf</c>, or an <c>http(s)://</c> URL of a GGUF file.
+    /// <c>hf:OWNER/REPO:FILE.gguf</c>, an <c>http(s)://</c> URL of a GGUF file, or <c>pkg:ID[@VERSION]</c>, a model
+    /// package from the configured package sources, verified as a plugin package is.
     /// </summary>
     public required string Source { get; init; }
 

@@ -105,11 +105,13 @@ public sealed partial class ModelService
     /// The source is not valid or cannot be reached, the server refuses (with an error code such as
     /// <c>pull.unauthorized</c> or <c>pull.not-found</c>), the hash or the GGUF header is wrong, or the download stopped.
     /// </exception>
+    /// <exception cref="PluginAI.Registry.RegistryException">A <c>pkg:</c> source: no package source has the package, it is a plugin, or it is unsafe.</exception>
+    /// <exception cref="PluginAI.Trust.TrustException">A <c>pkg:</c> source: the package failed a trust check, with the reasons a plugin installation gives.</exception>
     public async Task<ModelPullResult> PullAsync(ModelPullRequest request, IProgress<ModelPullProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var hardware = await _hosts.GetHardwareAsync(cancellationToken).ConfigureAwait(false);
-        return await new ModelPuller(_hosts.Paths, hardware).PullAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        return await new ModelPuller(_hosts.Paths, hardware, packages: Plugins.PluginService.CreateInstaller(_hosts)).PullAsync(request, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a GGUF model's header and plans how it would run here, without loading it.</summary>

@@ -89,12 +89,19 @@ public sealed class PluginService(PluginHostProvider hosts)
     /// <returns><see langword="true"/> when it was installed.</returns>
     public bool Remove(string id) => Installer().Remove(id);
 
-    private RegistryClient Client() => new(PackageSourceSettings.Load(hosts.Paths.Home, Options.SampleFeedDirectory is { } feed && Directory.Exists(feed) ? feed : null));
+    /// <summary>The registry client over the home's package sources, for plugins and model packages alike.</summary>
+    internal static RegistryClient CreateClient(PluginHostProvider hosts) =>
+        new(PackageSourceSettings.Load(hosts.Paths.Home, hosts.Options.SampleFeedDirectory is { } feed && Directory.Exists(feed) ? feed : null));
 
-    private PluginInstaller Installer() => new(hosts.Paths, Client(), new PluginInstallerOptions
+    /// <summary>The installer with the trust settings in force, for plugins and model packages alike.</summary>
+    internal static PluginInstaller CreateInstaller(PluginHostProvider hosts) => new(hosts.Paths, CreateClient(hosts), new PluginInstallerOptions
     {
-        AllowUnsigned = Options.Host.AllowUnsigned,
+        AllowUnsigned = hosts.Options.Host.AllowUnsigned,
         TrustPolicy = TrustPolicy.Load(hosts.Paths.TrustPolicyFile),
-        RequireSignedIndex = Options.RequireSignedIndex,
+        RequireSignedIndex = hosts.Options.RequireSignedIndex,
     });
+
+    private RegistryClient Client() => CreateClient(hosts);
+
+    private PluginInstaller Installer() => CreateInstaller(hosts);
 }

