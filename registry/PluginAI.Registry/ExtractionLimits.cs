@@ -6,6 +6,13 @@ public sealed record ExtractionLimits
     /// <summary>Gets the default limits: 2 GiB in all, 10,000 entries, 200:1 compression for entries over 1 MiB, 200:1 for the whole package over 16 MiB.</summary>
     public static ExtractionLimits Default { get; } = new();
 
+    /// <summary>
+    /// Gets the limits for a model package: as <see cref="Default"/>, but up to 512 GiB for its one model file, since a
+    /// quantised 70B model alone is over 40 GB; the signed manifest's declared size and the free-space check bound what
+    /// is written.
+    /// </summary>
+    public static ExtractionLimits Models { get; } = new() { MaxTotalBytes = 512L * 1024 * 1024 * 1024, MaxEntryBytes = 512L * 1024 * 1024 * 1024 };
+
     /// <summary>Gets the most bytes all extracted files may hold together.</summary>
     public long MaxTotalBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 

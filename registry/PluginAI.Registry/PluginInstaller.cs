@@ -206,7 +206,7 @@ public sealed class PluginInstaller
     /// with the checks a plugin installation makes: the source's signed index when it publishes one (accepted, not
     /// rolled back, vouching for the package's bytes), the publisher signature over the model manifest by the trust
     /// policy and <see cref="PluginInstallerOptions.AllowUnsigned"/>, the publisher the id is pinned to, safe opening
-    /// within <see cref="PluginInstallerOptions.Limits"/>, and the model file's size and SHA-256 as it is extracted.
+    /// within <see cref="PluginInstallerOptions.ModelLimits"/>, and the model file's size and SHA-256 as it is extracted.
     /// </summary>
     /// <param name="id">The package id.</param>
     /// <param name="version">The exact version, or <see langword="null"/> for the newest (the newest stable one when there is one).</param>
@@ -250,7 +250,7 @@ public sealed class PluginInstaller
         var package = await _client.DownloadAsync(source, id, packageVersion, PackageCacheDirectory, cancellationToken).ConfigureAwait(false);
         VerifyAgainstIndex(index, id, packageVersion, package, label, source.Name, lines);
 
-        using var reader = PluginPackageReader.Open(package, _options.Limits);
+        using var reader = PluginPackageReader.Open(package, _options.ModelLimits);
         var manifest = reader.ModelManifest;
         var verification = reader.VerifyModel(policy, _options.AllowUnsigned, hashFiles: false, cancellationToken).EnsureAccepted();
         var normalized = packageVersion.ToNormalizedString();

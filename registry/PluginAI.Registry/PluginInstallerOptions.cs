@@ -11,6 +11,9 @@ public sealed record PluginInstallerOptions
     /// <summary>Gets the extraction limits.</summary>
     public ExtractionLimits Limits { get; init; } = ExtractionLimits.Default;
 
+    /// <summary>Gets the limits a model package must stay within (<see cref="ExtractionLimits.Models"/> by default).</summary>
+    public ExtractionLimits ModelLimits { get; init; } = ExtractionLimits.Models;
+
     /// <summary>Gets the trust policy; <see langword="null"/> loads <c>&lt;home&gt;/trust.json</c>.</summary>
     public TrustPolicy? TrustPolicy { get; init; }
 
