@@ -58,6 +58,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(IngestCommand.Create(console));
         root.Subcommands.Add(SearchCommand.Create(console));
         root.Subcommands.Add(AskCommand.Create(console));
+        root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(KbCommand.Create(console));
         root.Subcommands.Add(ContributorsCommand.Create(console));
         root.Subcommands.Add(KeysCommand.Create(console));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PluginAI.Runtime;
 using PluginAI.Runtime.Chat;
 using PluginAI.Runtime.Doctor;
+using PluginAI.Runtime.Evaluation;
 using PluginAI.Runtime.Ingestion;
 using PluginAI.Runtime.Internal;
 using PluginAI.Runtime.Knowledge;
@@ -18,7 +19,7 @@ public static class PluginAIServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the plugin host (started on first use), the model pool and one service per use case:
-    /// <see cref="ChatService"/>, <see cref="EmbeddingService"/>, <see cref="AskService"/>, <see cref="SearchService"/>, <see cref="IngestionService"/>,
+    /// <see cref="ChatService"/>, <see cref="EmbeddingService"/>, <see cref="AskService"/>, <see cref="SearchService"/>, <see cref="RetrievalEvaluationService"/>, <see cref="IngestionService"/>,
     /// <see cref="KnowledgeBaseService"/>, <see cref="ModelService"/>, <see cref="PluginService"/> and
     /// <see cref="DoctorService"/>. Every front end (the command line, the server, Semantic Kernel, a cluster node)
     /// calls these.
@@ -45,6 +46,7 @@ public static class PluginAIServiceCollectionExtensions
         services.TryAddSingleton<ChatService>();
         services.TryAddSingleton<KnowledgeBaseService>();
         services.TryAddSingleton<SearchService>();
+        services.TryAddSingleton<RetrievalEvaluationService>();
         services.TryAddSingleton<AskService>();
         services.TryAddSingleton<IngestionService>();
         services.TryAddSingleton<PluginService>();
