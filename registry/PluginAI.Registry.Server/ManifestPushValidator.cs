@@ -34,7 +34,7 @@ internal sealed class ManifestPushValidator : IPushValidator
 
         if (package.ManifestResult is not { } result)
         {
-            return PushValidationResult.Refuse($"the package has neither {Manifest.PluginManifest.FileName} nor {ModelPackageManifest.FileName} at its root; a PluginAI plugin package needs {Manifest.PluginManifest.FileName} there, a model package {ModelPackageManifest.FileName}");
+            return PushValidationResult.Refuse($"the package has no {Manifest.PluginManifest.FileName} and no {ModelPackageManifest.FileName} at its root; a PluginAI plugin package needs {Manifest.PluginManifest.FileName} there, a model package {ModelPackageManifest.FileName}");
         }
 
         if (!result.IsValid)

@@ -58,6 +58,26 @@ public sealed class ModelPackageServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Pull_FromARegistryWithASignedIndex_ChecksTheModelPackageAgainstTheIndex()
+    {
+        using var registryKey = SigningKey.Create("registry");
+        await using var registry = await TestRegistry.StartAsync(o => o.SignIndex = payload => SignedEnvelope.Sign(SignedEnvelope.IndexPayloadType, payload.Span, registryKey).ToJson());
+        using var key = SigningKey.Create("acme");
+        var package = await BuildAsync("1.0.0", key);
+        await registry.PushOkAsync(package);
+
+        var envelope = SignedEnvelope.Parse(await registry.Client.GetByteArrayAsync("pluginai/v1/index.json"), "index.json");
+        using (var index = System.Text.Json.JsonDocument.Parse(envelope.Payload))
+        {
+            var entry = Assert.Single(index.RootElement.GetProperty("packages").EnumerateArray());
+            Assert.Equal(Id, entry.GetProperty("id").GetString());
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(package)), entry.GetProperty("sha256").GetString());
+        }
+
+        await PullAndCheckAsync(registry, key, registryKey);
+    }
+
+    [Fact]
     public async Task Push_ModelPackageWithATamperedModelFile_IsRefusedWith400()
     {
         await using var registry = await TestRegistry.StartAsync(o => o.PushValidators = [new ContentPushValidator(new TrustPolicy(), requireTrustedSignature: false)]);
@@ -123,17 +143,22 @@ public sealed class ModelPackageServerTests : IDisposable
         return await File.ReadAllBytesAsync(path);
     }
 
-    private async Task PullAndCheckAsync(TestRegistry registry, SigningKey key)
+    private async Task PullAndCheckAsync(TestRegistry registry, SigningKey key, SigningKey? registryKey = null)
     {
         var home = Path.Combine(_root, "home", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(home, "models"));
         var policy = new TrustPolicy();
         policy.Trust(key, KeyRole.Publisher);
+        if (registryKey is not null)
+        {
+            policy.Trust(registryKey, KeyRole.Registry);
+        }
+
         policy.Save(Path.Combine(home, TrustPolicy.FileName));
         var settings = PackageSourceSettings.Load(home);
         settings.RemoveSource(PackageSourceSettings.LocalSourceName);
         settings.AddSource("registry", registry.Server.ServiceIndexUri.ToString());
-        var installer = new PluginInstaller(new PluginAIPaths(home), new RegistryClient(settings, new PackageManifestCache()));
+        var installer = new PluginInstaller(new PluginAIPaths(home), new RegistryClient(settings, new PackageManifestCache()), new PluginInstallerOptions { RequireSignedIndex = registryKey is not null });
 
         var pulled = await installer.PullModelAsync(Id, null, m => Path.Combine(home, "models", m.File));
 
