@@ -5,7 +5,7 @@ using PluginAI.Trust.Content;
 namespace PluginAI.Registry.Server;
 
 /// <summary>
-/// Refuses a pushed plugin package whose files do not match its manifest's hashes, whose signature does not match its
+/// Refuses a pushed plugin or model package whose files do not match its manifest's hashes, whose signature does not match its
 /// manifest, or whose layout is unsafe (path traversal, links, entries outside <c>plugin/</c>); optionally also one that
 /// is not signed by a publisher the server's trust policy trusts.
 /// </summary>
@@ -21,7 +21,9 @@ public sealed class ContentPushValidator(TrustPolicy policy, bool requireTrusted
         {
             using var reader = PluginPackageReader.Open(package.FilePath);
             reader.EnsureNoExtraEntries();
-            var result = reader.Verify(policy, allowUnsigned: !requireTrustedSignature, cancellationToken: cancellationToken);
+            var result = reader.IsModelPackage
+                ? reader.VerifyModel(policy, allowUnsigned: !requireTrustedSignature, cancellationToken: cancellationToken)
+                : reader.Verify(policy, allowUnsigned: !requireTrustedSignature, cancellationToken: cancellationToken);
             return ValueTask.FromResult(result.IsAccepted
                 ? PushValidationResult.Success
                 : PushValidationResult.Refuse(string.Join("; ", result.Problems.Where(p => !p.Allowed))));

@@ -1,4 +1,5 @@
 using NuGet.Versioning;
+using PluginAI.Registry;
 
 namespace PluginAI.Registry.Server;
 
@@ -26,9 +27,14 @@ internal sealed class ManifestPushValidator : IPushValidator
             return PushValidationResult.Refuse(package.Problem);
         }
 
+        if (package.IsModelPackage)
+        {
+            return ValidateModel(package);
+        }
+
         if (package.ManifestResult is not { } result)
         {
-            return PushValidationResult.Refuse($"the package has no {Manifest.PluginManifest.FileName} at its root; a PluginAI plugin package needs its manifest there");
+            return PushValidationResult.Refuse($"the package has no {Manifest.PluginManifest.FileName} and no {ModelPackageManifest.FileName} at its root; a PluginAI plugin package needs {Manifest.PluginManifest.FileName} there, a model package {ModelPackageManifest.FileName}");
         }
 
         if (!result.IsValid)
@@ -45,6 +51,26 @@ internal sealed class ManifestPushValidator : IPushValidator
         if (!NuGetVersion.TryParse(manifest.Version.ToString(), out var manifestVersion) || !VersionComparer.Default.Equals(manifestVersion, package.Version))
         {
             return PushValidationResult.Refuse($"{Manifest.PluginManifest.FileName}: field 'version': the manifest version '{manifest.Version}' differs from the nuspec version '{package.Version?.ToNormalizedString()}'; expected the same version in both");
+        }
+
+        return PushValidationResult.Success;
+    }
+
+    private static PushValidationResult ValidateModel(PushedPackage package)
+    {
+        if (package.ModelManifest is not { } manifest)
+        {
+            return PushValidationResult.Refuse($"the model manifest is not valid: {package.ModelManifestProblem}");
+        }
+
+        if (!string.Equals(manifest.Id, package.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            return PushValidationResult.Refuse($"{ModelPackageManifest.FileName}: field 'id': the manifest id '{manifest.Id}' differs from the nuspec id '{package.Id}'; expected the same id in both");
+        }
+
+        if (!NuGetVersion.TryParse(manifest.Version, out var manifestVersion) || !VersionComparer.Default.Equals(manifestVersion, package.Version))
+        {
+            return PushValidationResult.Refuse($"{ModelPackageManifest.FileName}: field 'version': the manifest version '{manifest.Version}' differs from the nuspec version '{package.Version?.ToNormalizedString()}'; expected the same version in both");
         }
 
         return PushValidationResult.Success;

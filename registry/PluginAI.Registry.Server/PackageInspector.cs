@@ -3,6 +3,7 @@ using System.Text;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
 using PluginAI.Manifest;
+using PluginAI.Registry;
 
 namespace PluginAI.Registry.Server;
 
@@ -16,6 +17,9 @@ internal static class PackageInspector
 
     /// <summary>The largest manifest read; it lists every file's hash, about 150 bytes a file.</summary>
     public const int MaxManifestBytes = 16 * 1024 * 1024;
+
+    /// <summary>The largest model manifest read; it lists one file.</summary>
+    public const int MaxModelManifestBytes = 64 * 1024;
 
     /// <summary>The largest <c>pluginai.sig</c> read to learn which key signed a package.</summary>
     public const int MaxSignatureBytes = 64 * 1024;
@@ -81,6 +85,33 @@ internal static class PackageInspector
                     package.ManifestResult = ManifestReader.Parse(DecodeUtf8(bytes), PluginManifest.FileName);
                 }
 
+                var modelManifest = zip.GetEntry(ModelPackageManifest.FileName);
+                if (manifest is not null && modelManifest is not null)
+                {
+                    package.Problem = $"the package has both {PluginManifest.FileName} and {ModelPackageManifest.FileName} at its root; a package is either a plugin or a model, never both";
+                    return package;
+                }
+
+                if (modelManifest is not null)
+                {
+                    var bytes = ReadBounded(modelManifest, MaxModelManifestBytes, out var modelProblem);
+                    if (bytes is null)
+                    {
+                        package.Problem = modelProblem;
+                        return package;
+                    }
+
+                    package.ManifestBytes = bytes;
+                    try
+                    {
+                        package.ModelManifest = ModelPackageManifest.Parse(bytes, package.Id);
+                    }
+                    catch (PackageContentException ex)
+                    {
+                        package.ModelManifestProblem = ex.Message;
+                    }
+                }
+
                 if (zip.GetEntry(SignatureFileName) is { } signature)
                 {
                     package.HasSignature = true;
@@ -103,7 +134,11 @@ internal static class PackageInspector
         var entry = entryName.EndsWith(".nuspec", StringComparison.Ordinal)
             ? zip.Entries.FirstOrDefault(e => !e.FullName.Contains('/', StringComparison.Ordinal) && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
             : zip.GetEntry(entryName);
-        return entry is null ? null : ReadBounded(entry, entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase) ? MaxNuspecBytes : MaxManifestBytes, out _);
+        var limit = entry is null ? 0
+            : entry.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase) ? MaxNuspecBytes
+            : entry.FullName == ModelPackageManifest.FileName ? MaxModelManifestBytes
+            : MaxManifestBytes;
+        return entry is null ? null : ReadBounded(entry, limit, out _);
     }
 
     public static string DecodeUtf8(byte[] bytes)

@@ -79,6 +79,11 @@ internal sealed record PackageRecord
     public static PackageRecord FromPackage(PushedPackage package, DateTimeOffset published, bool listed)
     {
         var nuspec = package.Nuspec ?? throw new InvalidOperationException("The package has no nuspec.");
+        if (package.ModelManifest is { } model)
+        {
+            return FromModelPackage(package, nuspec, model, published, listed);
+        }
+
         var manifest = package.Manifest ?? throw new InvalidOperationException("The package has no valid manifest.");
         var version = package.Version ?? throw new InvalidOperationException("The package has no version.");
         var manifestJson = PackageInspector.DecodeUtf8(package.ManifestBytes!.Value.ToArray());
@@ -122,6 +127,39 @@ internal sealed record PackageRecord
             RequirementsJson = requirements,
             HasSignature = package.HasSignature,
             ManifestJson = manifestJson,
+        };
+    }
+
+    /// <summary>The kind recorded for a model package; plugin search leaves packages of this kind out.</summary>
+    public const string ModelKind = "model";
+
+    /// <summary>Gets a value indicating whether the record is a model package.</summary>
+    public bool IsModel => Kinds.Contains(ModelKind);
+
+    private static PackageRecord FromModelPackage(PushedPackage package, NuGet.Packaging.NuspecReader nuspec, PluginAI.Registry.ModelPackageManifest model, DateTimeOffset published, bool listed)
+    {
+        var version = package.Version ?? throw new InvalidOperationException("The package has no version.");
+        return new PackageRecord
+        {
+            Id = package.Id,
+            Version = version.ToNormalizedString(),
+            IsPrerelease = version.IsPrerelease,
+            IsSemVer2 = version.IsSemVer2,
+            Listed = listed,
+            Published = published,
+            Sha256 = package.Sha256,
+            Size = package.Size,
+            Title = NullIfEmpty(nuspec.GetTitle()),
+            Description = NullIfEmpty(nuspec.GetDescription()) ?? model.Description,
+            Summary = NullIfEmpty(nuspec.GetSummary()),
+            Authors = nuspec.GetAuthors() ?? string.Empty,
+            Tags = nuspec.GetTags() ?? string.Empty,
+            ProjectUrl = NullIfEmpty(nuspec.GetProjectUrl()),
+            LicenseExpression = nuspec.GetLicenseMetadata() is { Type: NuGet.Packaging.LicenseType.Expression } license ? license.License : null,
+            DependencyGroupsJson = "[]",
+            Kinds = [ModelKind],
+            HasSignature = package.HasSignature,
+            ManifestJson = PackageInspector.DecodeUtf8(package.ManifestBytes!.Value.ToArray()),
         };
     }
 

@@ -88,7 +88,7 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
     private bool CommitLocked(PushedPackage package)
     {
         var record = PackageRecord.FromPackage(package, time.GetUtcNow(), listed: true);
-        var contributors = ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version);
+        var contributors = package.Manifest is { } pluginManifest ? ContributorRow.FromManifest(pluginManifest, record.Id, record.Version) : Array.Empty<ContributorRow>();
         var target = PackagePath(record.LowerId, record.LowerVersion);
         if (Database.Exists(record.LowerId, record.LowerVersion) || File.Exists(target))
         {
@@ -272,7 +272,7 @@ internal sealed class PackageStore(string root, RegistryDatabase database, TimeP
         }
 
         logger.LogInformation("Indexing {Id} {Version} found in the package folder", record.Id, record.Version);
-        return (record, ContributorRow.FromManifest(package.Manifest!, record.Id, record.Version));
+        return (record, (package.Manifest is { } pluginManifest ? ContributorRow.FromManifest(pluginManifest, record.Id, record.Version) : Array.Empty<ContributorRow>()));
     }
 
     private static void TryDeleteEmpty(string folder)

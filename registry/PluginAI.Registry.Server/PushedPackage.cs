@@ -8,7 +8,8 @@ namespace PluginAI.Registry.Server;
 /// <remarks>
 /// The built-in <see cref="ManifestPushValidator"/> runs first and refuses a package whose <see cref="Problem"/> is set,
 /// or whose manifest is missing or not valid; validators in <see cref="RegistryServerOptions.PushValidators"/> therefore
-/// always see <see cref="Version"/>, <see cref="Nuspec"/> and <see cref="Manifest"/> set.
+/// always see <see cref="Version"/> and <see cref="Nuspec"/> set, and either <see cref="Manifest"/> (a plugin package)
+/// or <see cref="ModelManifest"/> (a model package, <see cref="IsModelPackage"/>).
 /// </remarks>
 public sealed class PushedPackage
 {
@@ -40,7 +41,7 @@ public sealed class PushedPackage
     /// <summary>Gets why the file is not a readable package (not a zip, no nuspec, a bad id or version), or <see langword="null"/>.</summary>
     public string? Problem { get; internal set; }
 
-    /// <summary>Gets the exact bytes of <c>pluginai.json</c> at the package root, or <see langword="null"/> when there is none.</summary>
+    /// <summary>Gets the exact bytes of the manifest at the package root (<c>pluginai.json</c> for a plugin, <c>pluginai-model.json</c> for a model), or <see langword="null"/> when there is none.</summary>
     public ReadOnlyMemory<byte>? ManifestBytes { get; internal set; }
 
     /// <summary>Gets the result of reading the manifest with <see cref="PluginAI.Manifest.ManifestReader"/>, or <see langword="null"/> when there is none.</summary>
@@ -48,6 +49,15 @@ public sealed class PushedPackage
 
     /// <summary>Gets the valid manifest, or <see langword="null"/> when it is missing or has errors.</summary>
     public PluginManifest? Manifest => ManifestResult?.Manifest;
+
+    /// <summary>Gets the model manifest of a model package, or <see langword="null"/> when the package is not one or its <c>pluginai-model.json</c> is not valid.</summary>
+    public PluginAI.Registry.ModelPackageManifest? ModelManifest { get; internal set; }
+
+    /// <summary>Gets why <c>pluginai-model.json</c> is not valid, or <see langword="null"/>.</summary>
+    public string? ModelManifestProblem { get; internal set; }
+
+    /// <summary>Gets a value indicating whether the package is a model package: it holds <c>pluginai-model.json</c> at its root.</summary>
+    public bool IsModelPackage => ModelManifest is not null || ModelManifestProblem is not null;
 
     /// <summary>Gets a value indicating whether the package holds <c>pluginai.sig</c> at its root.</summary>
     public bool HasSignature { get; internal set; }

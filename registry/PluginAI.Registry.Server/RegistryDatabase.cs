@@ -362,6 +362,9 @@ internal sealed partial class RegistryDatabase
             parameters.Add(("$match", string.Join(' ', terms.Select(t => $"\"{t}\"*"))));
         }
 
+        // Model packages are not plugins: plugin search never lists them.
+        where.Append(" AND NOT EXISTS (SELECT 1 FROM package_kinds m WHERE m.kind = 'model' AND m.pk = p.pk)");
+
         if (query.Kind is not null)
         {
             where.Append(" AND EXISTS (SELECT 1 FROM package_kinds k WHERE k.kind = $kind AND k.pk = p.pk)");

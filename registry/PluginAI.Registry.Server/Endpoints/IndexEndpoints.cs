@@ -99,7 +99,15 @@ internal sealed class IndexEndpoints(RegistryServerOptions options, PackageStore
             return RegistryEndpoints.NoPackage(id, version);
         }
 
-        return PackageInspector.ReadEntry(store.PackagePath(lowerId, lowerVersion), entry) is { } bytes
+        var path = store.PackagePath(lowerId, lowerVersion);
+        var bytes = PackageInspector.ReadEntry(path, entry);
+        if (bytes is null && entry == PluginManifest.FileName)
+        {
+            // A model package's manifest is served at the same address.
+            bytes = PackageInspector.ReadEntry(path, PluginAI.Registry.ModelPackageManifest.FileName);
+        }
+
+        return bytes is not null
             ? new BytesResponse(bytes, JsonResponse.ContentType)
             : new ErrorResponse(StatusCodes.Status404NotFound, $"{id} {version} has no {entry}");
     }
