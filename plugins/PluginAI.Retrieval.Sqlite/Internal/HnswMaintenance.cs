@@ -137,7 +137,15 @@ internal sealed class HnswMaintenance
     {
         if (_index is not null && _dirty)
         {
-            Save(_index, generation);
+            try
+            {
+                Save(_index, generation);
+            }
+            catch (IOException)
+            {
+                // Another process sharing the database saved its own index at the same moment; the index is a cache,
+                // and one whose stamp does not match the database is rebuilt at the next open.
+            }
         }
 
         _index?.Dispose();
