@@ -57,6 +57,9 @@ internal sealed partial class LlamaChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         _model.ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Disposing the model ends a stream being read even when its generation already finished and only buffered text remains.
+        var disposing = _model.DisposingToken;
         var constraint = OutputConstraint.From(options);
         var prompt = _formatter.Format(messages, options, constraint?.ToolInstructions);
         var promptTokens = Tokenize(prompt);
@@ -89,6 +92,7 @@ internal sealed partial class LlamaChatClient : IChatClient
                 while (reader.TryRead(out var item))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    disposing.ThrowIfCancellationRequested();
                     if (interpreter is null)
                     {
                         yield return item.Final ?? output.Update(item.Text!);
@@ -103,6 +107,8 @@ internal sealed partial class LlamaChatClient : IChatClient
                     }
                 }
             }
+
+            disposing.ThrowIfCancellationRequested();
         }
         finally
         {
