@@ -16,6 +16,14 @@ public sealed record DocumentChunkerOptions
     /// <summary>Gets how many tokens at the end of a chunk are repeated at the start of the next one in the same section. Default 30.</summary>
     public int OverlapTokens { get; init; } = 30;
 
+    /// <summary>
+    /// Gets the largest number of tokens of the heading (the document's title and the chunk's section path) put before
+    /// each chunk's text in <see cref="Processing.DocumentChunk.EmbeddingText"/>; the chunk's own text gets what the
+    /// heading leaves of <see cref="MaxTokens"/>, so the two together stay within it. The heading never takes more than
+    /// a quarter of <see cref="MaxTokens"/>. 0 embeds the text alone. Default 48.
+    /// </summary>
+    public int HeadingTokens { get; init; } = 48;
+
     /// <summary>Throws when the options cannot work together.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -23,5 +31,6 @@ public sealed record DocumentChunkerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTokens, MinimumMaxTokens, nameof(MaxTokens));
         ArgumentOutOfRangeException.ThrowIfNegative(OverlapTokens, nameof(OverlapTokens));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(OverlapTokens, MaxTokens / 2, nameof(OverlapTokens));
+        ArgumentOutOfRangeException.ThrowIfNegative(HeadingTokens, nameof(HeadingTokens));
     }
 }

@@ -84,8 +84,82 @@ public sealed class DocumentChunkerTests : IDisposable
             Assert.True(next.StartOffset < previous.EndOffset, "chunks of one section overlap");
             var overlap = words[next.StartOffset..previous.EndOffset];
             Assert.Equal(30, new WhitespaceTokenCounter().CountTokens(overlap));
-            Assert.Equal(200, previous.TokenCount);
+            Assert.Equal(200, new WhitespaceTokenCounter().CountTokens(previous.EmbeddingText!));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Counters))]
+    public async Task EmbeddingText_StartsWithTheHeadingAndStaysWithinTheBudget_WhileTextIsTheDocumentsOwn(string counterName)
+    {
+        var counter = CreateCounter(counterName);
+        var path = _files.Write("long.md", LongMarkdown());
+
+        var document = await Pipeline.RunAsync(path, counter);
+
+        var measure = counter ?? new EstimateCounter();
+        var text = Pipeline.ExtractedText(document);
+        foreach (var chunk in document.Chunks)
+        {
+            Assert.NotNull(chunk.EmbeddingText);
+            Assert.StartsWith(chunk.Section! + "\n\n", chunk.EmbeddingText, StringComparison.Ordinal);
+            Assert.EndsWith(chunk.Text, chunk.EmbeddingText, StringComparison.Ordinal);
+            Assert.Equal(text[chunk.StartOffset..chunk.EndOffset], chunk.Text);
+            Assert.True(measure.CountTokens(chunk.EmbeddingText) <= 200, $"chunk {chunk.Index} embeds {measure.CountTokens(chunk.EmbeddingText)} tokens");
+        }
+    }
+
+    [Fact]
+    public async Task EmbeddingText_OfAReferencePage_StartsWithItsNameLine()
+    {
+        var path = _files.Write("ls.1.txt", "LS(1)                 User Commands                 LS(1)\n\nNAME\n       ls - list directory contents\n\nDESCRIPTION\n       List information about the FILEs.\n");
+
+        var document = await Pipeline.RunAsync(path, new WhitespaceTokenCounter());
+
+        Assert.Equal("ls - list directory contents", document.Title);
+        Assert.All(document.Chunks, c => Assert.StartsWith("ls - list directory contents\n\n", c.EmbeddingText, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task EmbeddingText_WithoutATitle_StartsWithTheFileNameAndTheSectionPath()
+    {
+        var path = _files.Write("release-notes.md", "## Upgrading\n\nStop the server before you upgrade.\n");
+
+        var document = await Pipeline.RunAsync(path, new WhitespaceTokenCounter());
+
+        var chunk = Assert.Single(document.Chunks);
+        Assert.Null(document.Title);
+        Assert.Equal("release-notes\nUpgrading\n\n" + chunk.Text, chunk.EmbeddingText);
+        Assert.EndsWith("Stop the server before you upgrade.", chunk.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmbeddingText_LongHeading_IsCutToItsBudgetAndLeavesTheRestToTheText()
+    {
+        var title = string.Join(' ', Enumerable.Range(0, 40).Select(i => $"t{i}"));
+        var body = string.Join(' ', Enumerable.Range(0, 300).Select(i => $"b{i}"));
+        var path = _files.Write("long-title.md", $"# {title}\n\n{body}");
+        var counter = new WhitespaceTokenCounter();
+
+        var document = await Pipeline.RunAsync(path, counter, new DocumentChunkerOptions { MaxTokens = 60, OverlapTokens = 0, HeadingTokens = 48 });
+
+        foreach (var chunk in document.Chunks)
+        {
+            var heading = chunk.EmbeddingText![..^chunk.Text.Length];
+            Assert.Equal(15, counter.CountTokens(heading));
+            Assert.StartsWith("t0 t1 t2", heading, StringComparison.Ordinal);
+            Assert.True(counter.CountTokens(chunk.EmbeddingText) <= 60);
+        }
+    }
+
+    [Fact]
+    public async Task EmbeddingText_HeadingTokensZero_EmbedsTheTextAlone()
+    {
+        var path = _files.Write("plain.md", "# Title\n\nSome text.\n");
+
+        var document = await Pipeline.RunAsync(path, new WhitespaceTokenCounter(), new DocumentChunkerOptions { HeadingTokens = 0 });
+
+        Assert.All(document.Chunks, c => Assert.Null(c.EmbeddingText));
     }
 
     [Fact]

@@ -19,6 +19,14 @@ namespace PluginAI.Documents.Internal;
 /// are not additive. A chunk's text is exactly the extracted text between its offsets, without leading or trailing
 /// white space; it is never rewritten.
 /// </para>
+/// <para>
+/// What is embedded (<see cref="DocumentChunk.EmbeddingText"/>) is the chunk's heading, then a blank line, then its
+/// text. The heading is the document's title (<see cref="DocumentContent.Title"/>, else the file name without its
+/// extension) and the unit's section path, the title left out when the path already starts with it, cut to
+/// <see cref="DocumentChunkerOptions.HeadingTokens"/> tokens and to a quarter of the budget. The unit's chunks get the budget less the heading's
+/// tokens and the blank line's, so heading and text together stay within
+/// <see cref="DocumentChunkerOptions.MaxTokens"/>.
+/// </para>
 /// </remarks>
 internal sealed class DocumentChunker : Preprocessor
 {
@@ -45,7 +53,7 @@ internal sealed class DocumentChunker : Preprocessor
 
         var (text, sections) = ExtractedText.Build(document.Sections);
         var counter = document.EmbeddingModelId is { } modelId ? _tokenCounters?.GetTokenCounter(modelId) : null;
-        var run = new Run(text, counter ?? EstimatedTokenCounter.Instance, _options, cancellationToken);
+        var run = new Run(text, counter ?? EstimatedTokenCounter.Instance, _options, Title(document), cancellationToken);
         var first = 0;
         for (var i = 1; i <= sections.Count; i++)
         {
@@ -60,10 +68,25 @@ internal sealed class DocumentChunker : Preprocessor
         return Task.FromResult(document with { Sections = sections, Chunks = run.Chunks });
     }
 
-    /// <summary>The state of chunking one document.</summary>
-    private sealed class Run(string text, ITokenCounter counter, DocumentChunkerOptions options, CancellationToken cancellationToken)
+    /// <summary>The document's own title, else its file name without the extension.</summary>
+    private static string Title(DocumentContent document)
     {
-        private readonly int _budget = options.MaxTokens;
+        if (document.Title is { } title && !string.IsNullOrWhiteSpace(title))
+        {
+            return TextUtilities.CollapseWhiteSpace(title);
+        }
+
+        var name = document.SourcePath.Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var dot = name.LastIndexOf('.');
+        return dot > 0 ? name[..dot] : name;
+    }
+
+    /// <summary>The state of chunking one document.</summary>
+    private sealed class Run(string text, ITokenCounter counter, DocumentChunkerOptions options, string title, CancellationToken cancellationToken)
+    {
+        private int _budget = options.MaxTokens;
+        private string? _heading;
 
         // Text this much longer than the budget in characters is over budget for any tokenizer that makes a token of
         // fewer than 32 characters, so it is split without counting it first.
@@ -76,6 +99,8 @@ internal sealed class DocumentChunker : Preprocessor
         public void ChunkUnit(int start, int end, string? section, int? page)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            (_heading, var headingTokens) = Heading(section);
+            _budget = options.MaxTokens - headingTokens;
             _pieces.Clear();
             _previousEnd = start;
             foreach (var (paragraphStart, paragraphEnd) in Paragraphs.Split(text, start, end))
@@ -87,6 +112,35 @@ internal sealed class DocumentChunker : Preprocessor
         }
 
         private int Count(int start, int end) => counter.CountTokens(text[start..end]);
+
+        /// <summary>The heading embedded before the unit's chunks, cut by whole words to its budget, and what it costs.</summary>
+        /// <returns>The heading with the blank line after it, and its tokens; <see langword="null"/> and 0 for none.</returns>
+        private (string? Heading, int Tokens) Heading(string? section)
+        {
+            var limit = Math.Min(options.HeadingTokens, options.MaxTokens / 4);
+            if (limit == 0)
+            {
+                return (null, 0);
+            }
+
+            var heading = section is { Length: > 0 } && !section.StartsWith(title, StringComparison.OrdinalIgnoreCase)
+                ? $"{title}\n{section}"
+                : section is { Length: > 0 } ? section : title;
+            heading = heading.Trim();
+            while (heading.Length > 0)
+            {
+                var tokens = counter.CountTokens(heading + "\n\n");
+                if (tokens <= limit)
+                {
+                    return (heading + "\n\n", tokens);
+                }
+
+                var cut = heading.LastIndexOfAny([' ', '\n'], Math.Max(heading.Length - 2, 0));
+                heading = (cut > 0 ? heading[..cut] : heading[..(heading.Length / 2)]).TrimEnd();
+            }
+
+            return (null, 0);
+        }
 
         /// <summary>Adds a piece, or its parts at the next finer level when it is over budget.</summary>
         /// <remarks>A piece's count includes the white space before it, so that the sum over pieces tracks the count of their join.</remarks>
@@ -201,6 +255,7 @@ internal sealed class DocumentChunker : Preprocessor
                 {
                     Index = Chunks.Count,
                     Text = chunkText,
+                    EmbeddingText = _heading is null ? null : _heading + chunkText,
                     Section = section,
                     Page = page,
                     StartOffset = start,

@@ -83,7 +83,8 @@ internal sealed partial class DocxParser : DocumentParser
             }
         }
 
-        return document with { Title = title ?? document.Title, Sections = sections.ToSections() };
+        var extracted = sections.ToSections();
+        return document with { Title = title ?? document.Title ?? DocumentTitles.FirstLine(extracted), Sections = extracted };
     }
 
     private const int TitleLevel = -1;

@@ -55,7 +55,8 @@ internal sealed class PdfParser : DocumentParser
             }
 
             var title = pdf.Information.Title?.Trim();
-            return document with { Title = string.IsNullOrEmpty(title) ? document.Title : title, Sections = sections.ToSections() };
+            var extracted = sections.ToSections();
+            return document with { Title = string.IsNullOrEmpty(title) ? document.Title ?? DocumentTitles.FirstLine(extracted) : title, Sections = extracted };
         }
     }
 }

@@ -3,7 +3,10 @@ using PluginAI.Processing;
 
 namespace PluginAI.Documents.Internal;
 
-/// <summary>Reads plain text: decodes it (see <see cref="TextSniffer"/>) and makes each paragraph a section.</summary>
+/// <summary>
+/// Reads plain text: decodes it (see <see cref="TextSniffer"/>) and makes each paragraph a section. The title of a
+/// reference page rendered as text is its NAME line; other text has none, and the chunker falls back to the file name.
+/// </summary>
 internal sealed class PlainTextParser(ILogger logger) : DocumentParser
 {
     public override PreprocessorMetadata Metadata { get; } = new("plain-text")
@@ -24,6 +27,6 @@ internal sealed class PlainTextParser(ILogger logger) : DocumentParser
             sections.Add(text[start..end]);
         }
 
-        return document with { Sections = sections.ToSections() };
+        return document with { Title = document.Title ?? DocumentTitles.ReferencePageName(text), Sections = sections.ToSections() };
     }
 }

@@ -277,7 +277,7 @@ internal sealed class IngestionPipeline(
             return;
         }
 
-        var texts = batch.SelectMany(d => d.Chunks.Select(c => c.Text)).ToList();
+        var texts = batch.SelectMany(d => d.Chunks.Select(c => c.EmbeddingText ?? c.Text)).ToList();
         var watch = Stopwatch.StartNew();
         GeneratedEmbeddings<Embedding<float>> vectors;
         try
@@ -348,7 +348,7 @@ internal sealed class IngestionPipeline(
             GeneratedEmbeddings<Embedding<float>> vectors;
             try
             {
-                vectors = await embedder.GenerateAsync(part.ConvertAll(c => c.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
+                vectors = await embedder.GenerateAsync(part.ConvertAll(c => c.EmbeddingText ?? c.Text), cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is PluginException or Host.PluginFaultException)
             {
