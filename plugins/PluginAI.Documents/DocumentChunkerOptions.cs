@@ -2,8 +2,10 @@ namespace PluginAI.Documents;
 
 /// <summary>How the chunker sizes its chunks, in tokens of the embedding model.</summary>
 /// <remarks>
-/// The defaults suit all-MiniLM-L6-v2, which truncates its input at 256 tokens: 200 tokens leave room for the special
-/// tokens and for a tokenizer that counts a little differently from <see cref="Processing.ITokenCounter"/>.
+/// The defaults suit all-MiniLM-L6-v2, which truncates its input at 256 tokens: 200 tokens of text and 48 of heading
+/// leave room for the special tokens and for a tokenizer that counts a little differently from
+/// <see cref="Processing.ITokenCounter"/>. Keep <see cref="MaxTokens"/> plus <see cref="HeadingTokens"/> below the
+/// embedding model's window.
 /// </remarks>
 public sealed record DocumentChunkerOptions
 {
@@ -18,9 +20,9 @@ public sealed record DocumentChunkerOptions
 
     /// <summary>
     /// Gets the largest number of tokens of the heading (the document's title and the chunk's section path) put before
-    /// each chunk's text in <see cref="Processing.DocumentChunk.EmbeddingText"/>; the chunk's own text gets what the
-    /// heading leaves of <see cref="MaxTokens"/>, so the two together stay within it. The heading never takes more than
-    /// a quarter of <see cref="MaxTokens"/>. 0 embeds the text alone. Default 48.
+    /// each chunk's text in <see cref="Processing.DocumentChunk.EmbeddingText"/>, on top of <see cref="MaxTokens"/>: the
+    /// defaults, 200 + 48 and the model's two special tokens, fit all-MiniLM-L6-v2's 256-token window. The heading never
+    /// takes more than a quarter of <see cref="MaxTokens"/>. 0 embeds the text alone. Default 48.
     /// </summary>
     public int HeadingTokens { get; init; } = 48;
 

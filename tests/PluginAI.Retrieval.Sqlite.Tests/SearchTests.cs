@@ -114,6 +114,57 @@ public sealed class SearchTests : IDisposable
     }
 
     [Fact]
+    public async Task KeywordSearch_MatchesOtherFormsOfAWord()
+    {
+        await using var kb = TestData.Open(_folder.Options());
+        await kb.UpsertDocumentAsync(TestData.Document("a.md", ("The children were running to the connected stations.", TestData.Axis(8, 0)), ("Unrelated gardening notes.", TestData.Axis(8, 1))));
+
+        var hits = await kb.SearchAsync(new RetrievalQuery { Text = "run connection station", Mode = SearchMode.Keyword });
+
+        Assert.StartsWith("The children", Assert.Single(hits).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SchemaVersion1_KeywordIndexIsRebuiltWithTheStemmerOnOpen_AndNoChunkIsLost()
+    {
+        await using (var kb = TestData.Open(_folder.Options()))
+        {
+            await kb.UpsertDocumentAsync(TestData.Document("a.md", ("The children were running home.", TestData.Axis(8, 0)), ("Plain words only.", TestData.Axis(8, 1))));
+        }
+
+        var database = Path.Combine(_folder.Path, "kb.sqlite");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False"))
+        {
+            // The keyword index as schema version 1 wrote it: no stemming.
+            connection.Open();
+            using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = """
+                DROP TABLE chunks_fts;
+                CREATE VIRTUAL TABLE chunks_fts USING fts5(text, section, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+                INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+                UPDATE metadata SET value = '1' WHERE key = 'schema_version';
+                """;
+            downgrade.ExecuteNonQuery();
+            using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH '\"run\"'";
+            Assert.Equal(0L, (long)probe.ExecuteScalar()!);
+        }
+
+        await using (var kb = TestData.Open(_folder.Options()))
+        {
+            var hits = await kb.SearchAsync(new RetrievalQuery { Text = "run", Mode = SearchMode.Keyword });
+            Assert.StartsWith("The children", Assert.Single(hits).Text, StringComparison.Ordinal);
+            Assert.Equal(2, (await kb.SearchAsync(new RetrievalQuery { Text = "home", Embedding = TestData.Axis(8, 0), Mode = SearchMode.Vector, Top = 10 })).Count);
+        }
+
+        using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT value FROM metadata WHERE key = 'schema_version'";
+        Assert.Equal("2", version.ExecuteScalar());
+    }
+
+    [Fact]
     public void FtsQuery_QuotesEveryWordAndDropsOperators()
     {
         Assert.Equal("\"NOT\" OR \"a\" OR \"b\" OR \"c\"", FtsQuery.Build("NOT a:b \"c\""));
@@ -170,6 +221,43 @@ public sealed class SearchTests : IDisposable
         Assert.Equal("V1", hits[0].Text[..2]);
         Assert.Equal(0.8, hits[0].Score, 6);
         Assert.Equal("K2", hits[^1].Text[..2]);
+    }
+
+    [Fact]
+    public void CalibratedFusion_BestKeywordMatchThatHoldsLittleOfTheQueryStaysWeak()
+    {
+        // K is the best keyword match, but its BM25 of 1 is a twentieth of what the query's words could score; min-max
+        // scaling would give it the full keyword weight and put it first.
+        var fused = RankFusion.Calibrated([(1L, 0.62, 0.0), (2L, 0.60, 1.0), (3L, 0.20, 0.0)], keywordCeiling: 20, alpha: 0.8);
+
+        Assert.Equal([1L, 2L, 3L], fused.Select(f => f.Id));
+        Assert.Equal((0.8 * 0.60) + (0.2 * 0.05), fused[1].Score, 12);
+        Assert.Equal([2L, 1L, 3L], RankFusion.Convex([(1L, 0.62), (2L, 0.60), (3L, 0.20)], [(2L, 1.0)], 0.8).Select(f => f.Id));
+    }
+
+    [Fact]
+    public void CalibratedFusion_StrongKeywordMatchOvertakesASlightlyCloserVector()
+    {
+        var fused = RankFusion.Calibrated([(1L, 0.62, 0.0), (2L, 0.58, 12.0)], keywordCeiling: 20, alpha: 0.8);
+
+        Assert.Equal([2L, 1L], fused.Select(f => f.Id));
+        Assert.Equal((0.8 * 0.58) + (0.2 * 0.6), fused[0].Score, 12);
+    }
+
+    [Fact]
+    public async Task KeywordCeiling_IsTheSumOfIdfTimesK1PlusOneOverTheQueryWordsThatOccur()
+    {
+        await using var kb = TestData.Open(_folder.Options());
+        await kb.UpsertDocumentAsync(TestData.Document("a.md", ("zebra crossing", TestData.Axis(8, 0)), ("plain road", TestData.Axis(8, 1)), ("plain street", TestData.Axis(8, 2)), ("plain lane", TestData.Axis(8, 3))));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder.Path, "kb.sqlite")};Mode=ReadOnly");
+        connection.Open();
+
+        // zebra: 1 chunk of 4, idf = ln(3.5 / 1.5); plain: 3 of 4, idf = ln(1.5 / 3.5) < 0, floored at 1e-6; unicorn: none.
+        var ceiling = KeywordSearch.Ceiling(connection, "zebra plain unicorn");
+
+        Assert.Equal(2.2 * (Math.Log(3.5 / 1.5) + 1e-6), ceiling, 9);
+        var zebra = Assert.Single(KeywordSearch.Search(connection, "zebra plain unicorn", 10, null), h => h.Score > 1e-3);
+        Assert.InRange(zebra.Score, 0, ceiling);
     }
 
     [Fact]

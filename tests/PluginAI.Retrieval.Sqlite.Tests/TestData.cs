@@ -32,7 +32,7 @@ internal sealed class TempKnowledgeBaseFolder : IDisposable
 
 internal static class TestData
 {
-    public static SqliteKnowledgeBase Open(KnowledgeBaseOptions options, int hnswThreshold = 20_000, HybridFusion fusion = HybridFusion.Convex) =>
+    public static SqliteKnowledgeBase Open(KnowledgeBaseOptions options, int hnswThreshold = 20_000, HybridFusion fusion = HybridFusion.Calibrated) =>
         new SqliteRetriever(new SqliteRetrieverSettings { HnswThreshold = hnswThreshold, Fusion = fusion }).Open(options);
 
     public static float[] RandomUnitVector(Random random, int dimensions)

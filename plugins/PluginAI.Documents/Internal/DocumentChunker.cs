@@ -22,13 +22,13 @@ namespace PluginAI.Documents.Internal;
 /// <para>
 /// What is embedded (<see cref="DocumentChunk.EmbeddingText"/>) is the chunk's heading, then a blank line, then its
 /// text. The heading is the document's title (<see cref="DocumentContent.Title"/>, else the file name without its
-/// extension) and the unit's section path, the title left out when the path already starts with it, cut to
-/// <see cref="DocumentChunkerOptions.HeadingTokens"/> tokens and to a quarter of the budget. The unit's chunks get the budget less the heading's
-/// tokens and the blank line's, so heading and text together stay within
-/// <see cref="DocumentChunkerOptions.MaxTokens"/>.
+/// extension) and the last heading of the unit's section path, each without a leading section number, the title left
+/// out when that heading already starts with it, cut to
+/// <see cref="DocumentChunkerOptions.HeadingTokens"/> tokens and to a quarter of the budget. The heading's tokens are
+/// reserved on top of the chunk's budget, so that a chunk's text is cut the same with or without its heading.
 /// </para>
 /// </remarks>
-internal sealed class DocumentChunker : Preprocessor
+internal sealed partial class DocumentChunker : Preprocessor
 {
     private readonly DocumentChunkerOptions _options;
     private readonly ITokenCounterProvider? _tokenCounters;
@@ -85,7 +85,7 @@ internal sealed class DocumentChunker : Preprocessor
     /// <summary>The state of chunking one document.</summary>
     private sealed class Run(string text, ITokenCounter counter, DocumentChunkerOptions options, string title, CancellationToken cancellationToken)
     {
-        private int _budget = options.MaxTokens;
+        private readonly int _budget = options.MaxTokens;
         private string? _heading;
 
         // Text this much longer than the budget in characters is over budget for any tokenizer that makes a token of
@@ -99,8 +99,7 @@ internal sealed class DocumentChunker : Preprocessor
         public void ChunkUnit(int start, int end, string? section, int? page)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (_heading, var headingTokens) = Heading(section);
-            _budget = options.MaxTokens - headingTokens;
+            _heading = Heading(section);
             _pieces.Clear();
             _previousEnd = start;
             foreach (var (paragraphStart, paragraphEnd) in Paragraphs.Split(text, start, end))
@@ -113,34 +112,41 @@ internal sealed class DocumentChunker : Preprocessor
 
         private int Count(int start, int end) => counter.CountTokens(text[start..end]);
 
-        /// <summary>The heading embedded before the unit's chunks, cut by whole words to its budget, and what it costs.</summary>
-        /// <returns>The heading with the blank line after it, and its tokens; <see langword="null"/> and 0 for none.</returns>
-        private (string? Heading, int Tokens) Heading(string? section)
+        /// <summary>The heading embedded before the unit's chunks, cut by whole words to its budget.</summary>
+        /// <returns>The heading with the blank line after it, or <see langword="null"/> for none.</returns>
+        private string? Heading(string? section)
         {
             var limit = Math.Min(options.HeadingTokens, options.MaxTokens / 4);
             if (limit == 0)
             {
-                return (null, 0);
+                return null;
             }
 
-            var heading = section is { Length: > 0 } && !section.StartsWith(title, StringComparison.OrdinalIgnoreCase)
-                ? $"{title}\n{section}"
-                : section is { Length: > 0 } ? section : title;
+            // The title and the unit's own heading name what the passage is about; the path between them names what its
+            // siblings share, which makes neighbouring sections look alike. Section numbers carry no meaning.
+            var name = WithoutNumber(title);
+            var inner = section is { Length: > 0 } ? WithoutNumber(section[(section.LastIndexOf(" > ", StringComparison.Ordinal) is var at and >= 0 ? at + 3 : 0)..]) : string.Empty;
+            var heading = inner.Length == 0 || inner.Equals(name, StringComparison.OrdinalIgnoreCase) ? name
+                : inner.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? inner
+                : $"{name}\n{inner}";
             heading = heading.Trim();
             while (heading.Length > 0)
             {
                 var tokens = counter.CountTokens(heading + "\n\n");
                 if (tokens <= limit)
                 {
-                    return (heading + "\n\n", tokens);
+                    return heading + "\n\n";
                 }
 
                 var cut = heading.LastIndexOfAny([' ', '\n'], Math.Max(heading.Length - 2, 0));
                 heading = (cut > 0 ? heading[..cut] : heading[..(heading.Length / 2)]).TrimEnd();
             }
 
-            return (null, 0);
+            return null;
         }
+
+        /// <summary>A heading without its leading number: "Chapter 5. Network setup" and "5.1.3. The LAN" lose "Chapter 5." and "5.1.3.".</summary>
+        private static string WithoutNumber(string heading) => LeadingNumber().Replace(heading.Trim(), string.Empty);
 
         /// <summary>Adds a piece, or its parts at the next finer level when it is over budget.</summary>
         /// <remarks>A piece's count includes the white space before it, so that the sum over pieces tracks the count of their join.</remarks>
@@ -361,4 +367,7 @@ internal sealed class DocumentChunker : Preprocessor
 
         private readonly record struct Piece(int Start, int End, int Tokens);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?i:chapter|section|appendix|part)\s+)?(?:[0-9]+(?:\.[0-9]+)*|[IVXLC]+)\.\s+", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LeadingNumber();
 }

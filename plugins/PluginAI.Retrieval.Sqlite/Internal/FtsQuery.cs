@@ -16,9 +16,16 @@ internal static class FtsQuery
     /// </summary>
     public static string? Build(string? text)
     {
+        var terms = Terms(text);
+        return terms.Count == 0 ? null : string.Join(" OR ", terms);
+    }
+
+    /// <summary>The quoted terms that <see cref="Build"/> joins, each an FTS5 query on its own.</summary>
+    public static List<string> Terms(string? text)
+    {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return null;
+            return [];
         }
 
         var terms = new List<string>();
@@ -36,7 +43,7 @@ internal static class FtsQuery
         }
 
         Flush();
-        return terms.Count == 0 ? null : string.Join(" OR ", terms);
+        return terms;
 
         void Flush()
         {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.Data.Sqlite;
 
 namespace PluginAI.Retrieval.Sqlite.Internal;
@@ -29,9 +30,12 @@ internal sealed class HybridRanker
         {
             var vectorHits = cache.Search(vector, candidates, allowed, allowedChunks, hnsw, cancellationToken);
             var keywordHits = KeywordSearch.Search(connection, query.Text, candidates, allowed);
-            ranked = _settings.Fusion == HybridFusion.ReciprocalRank
-                ? RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id))
-                : RankFusion.Convex(vectorHits, keywordHits, _settings.FusionAlpha);
+            ranked = _settings.Fusion switch
+            {
+                HybridFusion.ReciprocalRank => RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id)),
+                HybridFusion.MinMax => RankFusion.Convex(vectorHits, keywordHits, _settings.FusionAlpha),
+                _ => RankFusion.Calibrated(Complete(vectorHits, keywordHits, vector, cache, connection, query.Text), KeywordSearch.Ceiling(connection, query.Text), _settings.FusionAlpha, _settings.Fusion == HybridFusion.CalibratedScaledVector),
+            };
         }
         else if (vector is not null)
         {
@@ -52,5 +56,37 @@ internal sealed class HybridRanker
         }
 
         return ranked;
+    }
+
+    /// <summary>Gives every candidate of either ranking both its cosine similarity and its BM25 score.</summary>
+    private static List<(long Id, double Vector, double Keyword)> Complete(List<(long Id, double Score)> vectorHits, List<(long Id, double Score)> keywordHits, float[] vector, VectorCache cache, SqliteConnection connection, string? text)
+    {
+        var keyword = keywordHits.ToDictionary(h => h.Id, h => h.Score);
+        var unscored = vectorHits.Where(h => !keyword.ContainsKey(h.Id)).Select(h => h.Id).ToList();
+        foreach (var (id, score) in KeywordSearch.Score(connection, text, unscored))
+        {
+            keyword[id] = score;
+        }
+
+        var result = new List<(long Id, double Vector, double Keyword)>(vectorHits.Count + keywordHits.Count);
+        var seen = new HashSet<long>();
+        foreach (var (id, score) in vectorHits)
+        {
+            seen.Add(id);
+            result.Add((id, score, keyword.GetValueOrDefault(id)));
+        }
+
+        var arena = cache.Arena;
+        foreach (var (id, score) in keywordHits)
+        {
+            if (seen.Add(id))
+            {
+                // A chunk only the keywords found is scored against the query vector like any other.
+                var similarity = arena.TryGetSlot(id, out var slot) ? TensorPrimitives.Dot(vector, arena.VectorAt(slot)) : 0;
+                result.Add((id, similarity, score));
+            }
+        }
+
+        return result;
     }
 }

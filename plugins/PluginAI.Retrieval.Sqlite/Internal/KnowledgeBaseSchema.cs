@@ -6,7 +6,15 @@ namespace PluginAI.Retrieval.Sqlite.Internal;
 internal static class KnowledgeBaseSchema
 {
     /// <summary>The schema version written by this build.</summary>
-    public const int Version = 1;
+    /// <remarks>Version 2 stems the keyword index with the Porter stemmer; a version 1 database is re-indexed on open.</remarks>
+    public const int Version = 2;
+
+    private const string StemmedKeywordIndexSql = """
+        DROP TABLE IF EXISTS chunks_fts;
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            text, section, content = 'chunks', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2');
+        INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');
+        """;
 
     private const string CreateSql = """
         CREATE TABLE IF NOT EXISTS metadata (
@@ -40,7 +48,7 @@ internal static class KnowledgeBaseSchema
         CREATE INDEX IF NOT EXISTS chunks_document ON chunks(document_id);
 
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-            text, section, content = 'chunks', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
+            text, section, content = 'chunks', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2');
 
         CREATE TRIGGER IF NOT EXISTS chunks_fts_insert AFTER INSERT ON chunks BEGIN
             INSERT INTO chunks_fts(rowid, text, section) VALUES (new.id, new.text, new.section);
@@ -126,6 +134,13 @@ internal static class KnowledgeBaseSchema
                 FilePath = databasePath,
                 ErrorCode = "knowledge-base.schema-too-new",
             };
+        }
+
+        if (schemaVersion < 2)
+        {
+            // The keyword index is derived from the chunks, so it is rebuilt with the stemmer in the same transaction.
+            Execute(connection, transaction, StemmedKeywordIndexSql);
+            SetValue(connection, transaction, "schema_version", Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var storedModel = stored.GetValueOrDefault("embedding_model_id", string.Empty);

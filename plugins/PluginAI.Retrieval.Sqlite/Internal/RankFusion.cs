@@ -1,8 +1,9 @@
 namespace PluginAI.Retrieval.Sqlite.Internal;
 
 /// <summary>
-/// Fuses a vector ranking and a keyword ranking: by a convex combination of min-max normalised scores (the default), or
-/// by reciprocal rank fusion, where each list adds <c>1 / (k + rank)</c> to an item's score, rank starting at 1.
+/// Fuses a vector ranking and a keyword ranking: by a convex combination of calibrated scores (the default), of min-max
+/// normalised scores, or by reciprocal rank fusion, where each list adds <c>1 / (k + rank)</c> to an item's score, rank
+/// starting at 1.
 /// </summary>
 internal static class RankFusion
 {
@@ -59,5 +60,33 @@ internal static class RankFusion
                 scores[id] = scores.TryGetValue(id, out var existing) ? (existing.Score + add, existing.FirstSeen) : (add, order++);
             }
         }
+    }
+
+    /// <summary>
+    /// Combines scores as <c>alpha × vector + (1 − alpha) × keyword</c>, each on a scale that means the same in every
+    /// query: the vector score is the cosine similarity (below 0 counts as 0), the keyword score is the BM25 score
+    /// divided by the query's <see cref="KeywordSearch.Ceiling"/>. Every candidate carries both scores (the caller
+    /// scores what one ranking found in the other), so a weak keyword match stays weak and a chunk is not penalised for
+    /// missing from one list's top.
+    /// </summary>
+    /// <param name="candidates">Each candidate with its cosine similarity and raw BM25 score (0 when no word matches).</param>
+    /// <param name="keywordCeiling">The query's BM25 ceiling; 0 leaves the vector scores alone.</param>
+    /// <param name="alpha">The weight of the vector score.</param>
+    /// <param name="scaleVector">Whether to min-max scale the cosine similarities over the candidates first.</param>
+    /// <returns>The candidates, best first; ties go to the closer vector.</returns>
+    public static List<(long Id, double Score)> Calibrated(IReadOnlyList<(long Id, double Vector, double Keyword)> candidates, double keywordCeiling, double alpha, bool scaleVector = false)
+    {
+        var scored = new List<(long Id, double Score, double Vector)>(candidates.Count);
+        var min = candidates.Count > 0 ? candidates.Min(c => c.Vector) : 0;
+        var range = candidates.Count > 0 ? candidates.Max(c => c.Vector) - min : 0;
+        foreach (var (id, vector, keyword) in candidates)
+        {
+            var keywordShare = keywordCeiling > 0 ? Math.Clamp(keyword / keywordCeiling, 0, 1) : 0;
+            var vectorScore = scaleVector ? (range > 0 ? (vector - min) / range : 1) : Math.Max(vector, 0);
+            scored.Add((id, (alpha * vectorScore) + ((1 - alpha) * keywordShare), vector));
+        }
+
+        scored.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : b.Vector.CompareTo(a.Vector));
+        return scored.ConvertAll(static entry => (entry.Id, entry.Score));
     }
 }

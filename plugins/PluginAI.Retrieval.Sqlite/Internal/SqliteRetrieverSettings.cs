@@ -13,7 +13,7 @@ internal sealed record SqliteRetrieverSettings
     public int HybridCandidateFactor { get; init; } = 4;
 
     /// <summary>Gets how hybrid search fuses the vector and keyword rankings.</summary>
-    public HybridFusion Fusion { get; init; } = HybridFusion.Convex;
+    public HybridFusion Fusion { get; init; } = HybridFusion.Calibrated;
 
     /// <summary>Gets the weight of the vector scores in convex fusion; the keyword scores get the rest.</summary>
     public double FusionAlpha { get; init; } = 0.8;
@@ -29,7 +29,9 @@ internal sealed record SqliteRetrieverSettings
         var fusion = Environment.GetEnvironmentVariable("PLUGINAI_SQLITE_FUSION")?.Trim().ToLowerInvariant() switch
         {
             "rrf" => HybridFusion.ReciprocalRank,
-            _ => HybridFusion.Convex,
+            "minmax" => HybridFusion.MinMax,
+            "calibrated-scaled" => HybridFusion.CalibratedScaledVector,
+            _ => HybridFusion.Calibrated,
         };
         var alpha = double.TryParse(Environment.GetEnvironmentVariable("PLUGINAI_SQLITE_FUSION_ALPHA"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var a) && a is >= 0 and <= 1 ? a : settings.FusionAlpha;
         return settings with
@@ -48,8 +50,14 @@ internal sealed record SqliteRetrieverSettings
 /// <summary>How hybrid search fuses its two rankings.</summary>
 internal enum HybridFusion
 {
-    /// <summary>A convex combination of min-max normalised scores.</summary>
-    Convex,
+    /// <summary>A convex combination of cosine similarity and BM25 divided by the query's ceiling (<see cref="RankFusion.Calibrated"/>).</summary>
+    Calibrated,
+
+    /// <summary>As <see cref="Calibrated"/>, with the cosine similarities min-max scaled over the candidates.</summary>
+    CalibratedScaledVector,
+
+    /// <summary>A convex combination of scores min-max normalised within each ranking's candidates.</summary>
+    MinMax,
 
     /// <summary>Reciprocal rank fusion with k = 60.</summary>
     ReciprocalRank,

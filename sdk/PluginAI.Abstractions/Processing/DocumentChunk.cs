@@ -23,7 +23,7 @@ public sealed record DocumentChunk
 
     /// <summary>
     /// Gets the text to embed when it differs from <see cref="Text"/>, or <see langword="null"/> to embed
-    /// <see cref="Text"/>. The first-party chunker puts the document's title and the chunk's section path before the
+    /// <see cref="Text"/>. The first-party chunker puts the document's title and the chunk's own section heading before the
     /// text, so that a question that names what a document is about finds its passages; <see cref="Text"/> stays the
     /// document's own words, which is what is stored, shown and cited. It fits the embedding model's window, as
     /// <see cref="Text"/> does.
