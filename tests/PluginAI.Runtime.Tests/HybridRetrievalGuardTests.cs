@@ -18,6 +18,7 @@ public sealed class HybridRetrievalGuardTests(HybridRetrievalGuardTests.Collecti
     [InlineData("retrieval")]
     [InlineData("retrieval-debian-reference")]
     [InlineData("retrieval-manpages")]
+    [InlineData("retrieval-faq")]
     public async Task HybridSearch_IsAtLeastAsGoodAsTheBetterSingleMode(string collection)
     {
         var report = await collections.EvaluateAsync(collection);
