@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace PluginAI.Server.Internal;
 
-/// <summary>Requires <c>Authorization: Bearer KEY</c> on every route but <c>/health</c> when keys are configured; keys are compared in constant time.</summary>
+/// <summary>
+/// Requires <c>Authorization: Bearer KEY</c> on every route but <c>/health</c> and the web page's own files when keys are
+/// configured; keys are compared in constant time. The page holds no data: it asks for a key before it calls the API.
+/// </summary>
 internal sealed class ApiKeyMiddleware
 {
     private readonly RequestDelegate _next;
@@ -18,7 +21,7 @@ internal sealed class ApiKeyMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_hashes.Length == 0 || context.Request.Path.Equals("/health", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method))
+        if (_hashes.Length == 0 || context.Request.Path.Equals("/health", StringComparison.Ordinal) || HttpMethods.IsOptions(context.Request.Method) || WebPage.IsPageRequest(context.Request))
         {
             return _next(context);
         }

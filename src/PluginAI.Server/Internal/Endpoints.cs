@@ -25,6 +25,7 @@ internal static class Endpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/health", Health);
+        WebPage.Map(app);
         app.MapPrometheusScrapingEndpoint("/metrics");
         var v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", ChatCompletionsAsync);

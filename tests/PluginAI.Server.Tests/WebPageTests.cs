@@ -1,0 +1,227 @@
+using System.Net;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace PluginAI.Server.Tests;
+
+/// <summary>The web page in a real browser (Debian's chromium, driven by Playwright) against the real server.</summary>
+public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
+{
+    private const string Handbook = "# Leave\n\nEmployees get 25 days of paid annual leave each year. Unused leave carries over until March.\n";
+
+    [Fact]
+    public async Task Page_IsServedFromTheServer_WithAStrictContentSecurityPolicy_AndNoKeyForItsOwnFiles()
+    {
+        await using var host = await ServerHost.StartAsync(o => o.ApiKeys.Add("page-key"));
+        using var anonymous = new HttpClient { BaseAddress = host.Server.BaseAddress };
+
+        long total = 0;
+        foreach (var path in new[] { "/", "/assets/app.js", "/assets/app.css" })
+        {
+            using var response = await anonymous.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            total += (await response.Content.ReadAsByteArrayAsync()).Length;
+        }
+
+        output.WriteLine($"first load: {total} bytes in 3 files");
+        using (var missing = await anonymous.GetAsync("/assets/../../etc/passwd"))
+        {
+            Assert.True(missing.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized, $"got {missing.StatusCode}");
+        }
+
+        using var api = await anonymous.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task KnowledgeBaseAnswer_StreamsWithACitationThatOpensThePassage()
+    {
+        await using var host = await ServerHost.StartAsync();
+        await UploadAsync(host, "handbook", ("policies/leave.md", Handbook));
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        await page.GetByLabel("Model or knowledge base").SelectOptionAsync("kb:handbook");
+        await page.GetByLabel("Message").FillAsync("How many days of annual leave do employees get?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        var answer = page.Locator(".message.assistant .body").Last;
+        await Assertions.Expect(answer).ToContainTextAsync("25 days");
+        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync("Done.");
+        await answer.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Citation 1") }).ClickAsync();
+        await Assertions.Expect(page.Locator("#passage-source")).ToHaveTextAsync("upload:policies/leave.md");
+        await Assertions.Expect(page.Locator("#passage-text")).ToContainTextAsync("Unused leave carries over until March.");
+
+        // The conversation is kept in the browser: a reload lists it and shows the answer again.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#conversation-list button")).ToHaveTextAsync("How many days of annual leave do employees get?");
+        await Assertions.Expect(page.Locator(".message.assistant .body").Last).ToContainTextAsync("25 days");
+        await AssertAccessibleAsync(page, "chat");
+    }
+
+    [Fact]
+    public async Task LongAnswer_StopsWhenStopIsPressed()
+    {
+        await using var host = await ServerHost.StartAsync(o => o.MaxTokens = 100_000);
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        await page.GetByLabel("Model or knowledge base").SelectOptionAsync(ServerHost.Model);
+        await page.GetByLabel("Message").FillAsync("Once upon a time");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        var answer = page.Locator(".message.assistant .body").Last;
+        await Assertions.Expect(answer).Not.ToBeEmptyAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync("Stopped.");
+        var stopped = await answer.TextContentAsync();
+        await page.WaitForTimeoutAsync(500);
+        Assert.Equal(stopped, await answer.TextContentAsync());
+        Assert.True(await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).IsEnabledAsync());
+    }
+
+    [Fact]
+    public async Task ModelOutputWithMarkup_IsShownAsText()
+    {
+        await using var host = await ServerHost.StartAsync();
+        const string Hostile = "The override is <script>window.injected = 1</script> and <img src=x onerror=\"window.injected = 2\"> in the text.";
+        await UploadAsync(host, "hostile", ("notes.md", "# Notes\n\n" + Hostile + "\n"));
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        await page.GetByLabel("Model or knowledge base").SelectOptionAsync("kb:hostile");
+        await page.GetByLabel("Message").FillAsync("What is the override?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        var answer = page.Locator(".message.assistant .body").Last;
+        await Assertions.Expect(answer).ToContainTextAsync("<script>window.injected = 1</script>");
+        await Assertions.Expect(answer).ToContainTextAsync("<img src=x onerror=\"window.injected = 2\">");
+        Assert.Equal(0, await page.Locator("#messages script, #messages img").CountAsync());
+        await answer.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Citation 1") }).ClickAsync();
+        await Assertions.Expect(page.Locator("#passage-text")).ToContainTextAsync("<img src=x");
+        Assert.Equal(0, await page.Locator("#passage img").CountAsync());
+        Assert.True(await page.EvaluateAsync<bool>("() => window.injected === undefined"));
+    }
+
+    [Fact]
+    public async Task WithAnApiKey_ThePageAsksForItAndWorksOnlyOnceTheRightKeyIsGiven()
+    {
+        await using var host = await ServerHost.StartAsync(o => o.ApiKeys.Add("s3cret-key"));
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key needed" });
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Model or knowledge base").Locator("option")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync("wrong-key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#key-reason")).ToContainTextAsync("not valid");
+        await Assertions.Expect(page.GetByLabel("Model or knowledge base").Locator("option")).ToHaveCountAsync(0);
+
+        await page.GetByLabel("API key", new() { Exact = true }).FillAsync("s3cret-key");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        await Assertions.Expect(dialog).Not.ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Model or knowledge base").Locator($"option[value='{ServerHost.Model}']")).ToHaveCountAsync(1);
+
+        // Kept for the session only: sessionStorage, never localStorage.
+        Assert.Equal("s3cret-key", await page.EvaluateAsync<string>("() => sessionStorage.getItem('pluginai.key')"));
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => Object.keys(localStorage).filter(k => localStorage.getItem(k).includes('s3cret')).length"));
+    }
+
+    [Fact]
+    public async Task FolderUpload_ShowsProgressAndTheBadFileWithItsReason_ThenSearchFindsTheGoodOnes()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var folder = Path.Combine(host.Root, "upload", "handbook");
+        Directory.CreateDirectory(Path.Combine(folder, "policies"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "policies", "leave.md"), Handbook);
+        await File.WriteAllTextAsync(Path.Combine(folder, "policies", "expenses.md"), "# Expenses\n\nTravel expenses are reimbursed within 14 days when the receipt is attached.\n");
+        await File.WriteAllBytesAsync(Path.Combine(folder, "broken.pdf"), "%PDF-1.7\nthis is not a PDF at all"u8.ToArray());
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress + "#knowledge");
+        await page.GetByLabel("Knowledge base (a new name creates one)").FillAsync("team");
+        await page.GetByLabel("Or a whole folder").SetInputFilesAsync(folder);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and ingest" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#kb-progress-text")).ToContainTextAsync("Done: 2 added");
+        Assert.Equal(await page.Locator("#kb-progress").GetAttributeAsync("max"), await page.EvaluateAsync<string>("() => String(document.getElementById('kb-progress').value)"));
+        var skipped = page.GetByRole(AriaRole.Table, new() { Name = "Files that were skipped" });
+        await Assertions.Expect(skipped.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(skipped.Locator("tbody tr td").First).ToHaveTextAsync("handbook/broken.pdf");
+        Assert.False(string.IsNullOrWhiteSpace(await skipped.Locator("tbody tr td").Nth(1).TextContentAsync()));
+        await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Knowledge bases on this server" }).Locator("tbody tr")).ToContainTextAsync(["team"]);
+
+        await page.GetByLabel("Query", new() { Exact = true }).FillAsync("when are travel costs paid back");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        var results = page.GetByRole(AriaRole.Table, new() { Name = "passages found" });
+        await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("expenses.md");
+        await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("14 days");
+        await AssertAccessibleAsync(page, "knowledge bases");
+    }
+
+    private async Task AssertAccessibleAsync(IPage page, string screen)
+    {
+        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
+        {
+            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
+            var result = await page.RunAxe();
+            var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+            Assert.True(serious.Count == 0, $"{screen} ({scheme}): " + string.Join("; ", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))})")));
+            if (Environment.GetEnvironmentVariable("PLUGINAI_SCREENSHOTS") is { Length: > 0 } folder)
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{screen.Replace(' ', '-')}-{scheme.ToString().ToLowerInvariant()}.png"), FullPage = true });
+            }
+        }
+    }
+
+    private static async Task UploadAsync(ServerHost host, string name, params (string Name, string Text)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (fileName, text) in files)
+        {
+            form.Add(new StringContent(text), "file", fileName);
+        }
+
+        using var response = await host.Client.PostAsync($"v1/knowledge-bases/{name}/documents", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}
+
+/// <summary>One headless chromium for the tests of a class; each test gets its own context (storage) and page.</summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("PLUGINAI_CHROMIUM") ?? "/usr/bin/chromium";
+        Assert.True(File.Exists(executable), $"The browser tests need chromium at {executable} (apt-get install chromium, or set PLUGINAI_CHROMIUM); .ci/run installs it.");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = executable, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
+    }
+
+    public async Task<IPage> NewPageAsync(ServerHost host)
+    {
+        var context = await _browser!.NewContextAsync(new() { BaseURL = host.Server.BaseAddress.ToString() });
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
