@@ -1,6 +1,7 @@
 using System.Net;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -163,6 +164,95 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
         await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("expenses.md");
         await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("14 days");
         await AssertAccessibleAsync(page, "knowledge bases");
+    }
+
+    [Fact]
+    public async Task PluginsScreen_ShowsAPluginThatNeedsAGpuThisMachineLacks_AndWhy()
+    {
+        await using var host = await ServerHost.StartAsync(prepareHome: home =>
+        {
+            var folder = Path.Combine(home, "plugins", "vendor-gpu-backend");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "pluginai.json"), """
+                {
+                  "schemaVersion": 1,
+                  "id": "Vendor.GpuBackend",
+                  "version": "2.1.0",
+                  "kinds": ["backend"],
+                  "entry": { "assembly": "Vendor.GpuBackend.dll", "type": "Vendor.GpuBackend.Plugin" },
+                  "hostApi": "[2.0,3.0)",
+                  "requirements": { "accelerators": [{ "type": "gpu", "api": "cuda", "minApiVersion": "12.0", "minVramMb": 10000000 }] }
+                }
+                """);
+        });
+        var page = await browser.NewPageAsync(host);
+
+        await page.GotoAsync(host.Server.BaseAddress + "#plugins");
+        var table = page.GetByRole(AriaRole.Table, new() { Name = "Installed plugins" });
+        var row = table.Locator("tbody tr", new() { HasText = "Vendor.GpuBackend" });
+        await Assertions.Expect(row).ToContainTextAsync("incompatible");
+        await Assertions.Expect(row).ToContainTextAsync("GPU");
+        await Assertions.Expect(row).ToContainTextAsync("2.1.0");
+        var expected = (await host.Services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>().ListAsync()).Single(p => p.Id == "Vendor.GpuBackend").Reason!;
+        await Assertions.Expect(row.Locator("td").Last).ToContainTextAsync(expected);
+        await Assertions.Expect(table.Locator("tbody tr", new() { HasText = "PluginAI.Backends.Llama" })).ToContainTextAsync("loaded");
+        await AssertAccessibleAsync(page, "plugins");
+    }
+
+    [Fact]
+    public async Task ModelsScreen_ShowsThePoolStateAndThePlanWithItsReasons_AndUnloads()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var page = await browser.NewPageAsync(host);
+        await page.GotoAsync(host.Server.BaseAddress + "#models");
+        var row = page.GetByRole(AriaRole.Table, new() { Name = "Registered models, their state in the pool and how they run here" }).Locator("tbody tr", new() { HasText = ServerHost.Model });
+        await Assertions.Expect(row).ToContainTextAsync("not-loaded");
+        await Assertions.Expect(row).ToContainTextAsync("threads");
+        await Assertions.Expect(row.Locator("td").Nth(4).Locator("li").First).Not.ToBeEmptyAsync();
+
+        using (var response = await host.Client.PostAsync("v1/chat/completions", new StringContent($$"""{"model":"{{ServerHost.Model}}","messages":[{"role":"user","content":"Once"}],"max_tokens":4}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await page.ReloadAsync();
+        await Assertions.Expect(row).ToContainTextAsync("idle");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Unload {ServerHost.Model}" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#models-status")).ToHaveTextAsync($"{ServerHost.Model} unloaded.");
+        await Assertions.Expect(row).ToContainTextAsync("not-loaded");
+
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("missing");
+        await page.GetByLabel("Path of a GGUF file on the server").FillAsync(Path.Combine(host.Root, "nothing-here.gguf"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add model" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#models-status")).ToContainTextAsync("nothing-here.gguf");
+        await AssertAccessibleAsync(page, "models");
+    }
+
+    [Fact]
+    public async Task MachineScreen_ShowsWhatDoctorReports_AndChartsTheServersFigures()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var page = await browser.NewPageAsync(host);
+        await page.GotoAsync(host.Server.BaseAddress + "#machine");
+
+        var hardware = page.GetByRole(AriaRole.Table, new() { Name = "Hardware" });
+        await Assertions.Expect(hardware).ToContainTextAsync($"{Environment.ProcessorCount} threads");
+        var report = await host.Services.GetRequiredService<PluginAI.Runtime.Doctor.DoctorService>().GetReportAsync();
+        await Assertions.Expect(hardware.Locator("tr", new() { HasText = "Instruction sets" })).ToContainTextAsync(string.Join(' ', report.Hardware.Cpu.InstructionSets));
+        await Assertions.Expect(hardware).ToContainTextAsync(report.Hardware.Cpu.ModelName);
+        await Assertions.Expect(page.Locator("#chart-tokens-value")).ToHaveTextAsync("waiting for a second sample");
+        using (var response = await host.Client.PostAsync("v1/chat/completions", new StringContent($$"""{"model":"{{ServerHost.Model}}","messages":[{"role":"user","content":"Once"}],"max_tokens":16}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The page samples /metrics every 5 seconds: the second sample draws the first line.
+        await Assertions.Expect(page.Locator("#chart-tokens polyline")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("#chart-tokens-value")).ToContainTextAsync("tokens/s now");
+        var points = await page.Locator("#chart-tokens polyline").GetAttributeAsync("points");
+        Assert.Contains(points!.Split(' '), p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) < 57);
+        await AssertAccessibleAsync(page, "this machine");
     }
 
     private async Task AssertAccessibleAsync(IPage page, string screen)

@@ -36,6 +36,7 @@ internal static class Endpoints
         v1.MapGet("/knowledge-bases", KnowledgeBasesAsync);
         v1.MapPost("/knowledge-bases/{name}/documents", UploadAsync);
         v1.MapGet("/knowledge-bases/{name}/search", SearchAsync);
+        AdminEndpoints.Map(v1);
         app.MapFallback(context => throw new ApiException(404, $"There is no route {context.Request.Method} {context.Request.Path}; the API is under /v1 (chat/completions, completions, embeddings, models, knowledge-bases).", null, "unknown_route"));
     }
 

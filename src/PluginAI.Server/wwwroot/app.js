@@ -360,7 +360,7 @@ $("regenerate").addEventListener("click", () => {
 });
 
 // ---- Knowledge bases: list, upload with progress, search ----
-const formatBytes = (n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+const formatBytes = (n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : n < 1073741824 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1073741824).toFixed(1)} GiB`;
 
 function cell(row, text, numeric) {
   const td = document.createElement("td");
@@ -467,17 +467,210 @@ $("search-form").addEventListener("submit", async (e) => {
   }
 });
 
+
+// ---- Models: the pool's state, each model's device plan and why, add by path, unload ----
+function list(items) {
+  const ul = document.createElement("ul");
+  ul.className = "reasons";
+  for (const item of items) {
+    const li = document.createElement("li");
+    li.textContent = item;
+    ul.append(li);
+  }
+  return ul;
+}
+
+async function loadModelsScreen() {
+  const body = await apiJson("/v1/pluginai/models");
+  const tbody = $("models-table").tBodies[0];
+  tbody.replaceChildren();
+  for (const m of body.data) {
+    const row = document.createElement("tr");
+    cell(row, m.name);
+    cell(row, m.state);
+    cell(row, m.memoryBytes ? formatBytes(m.memoryBytes) : "-", true);
+    const plan = m.plan;
+    cell(row, plan ? `${plan.backend} on ${plan.device}: ${plan.threads} threads, ${plan.gpuLayers} GPU layers, context ${plan.contextSize}, ${plan.parallelSequences} sequences, ${formatBytes(plan.estimatedMemoryBytes)}` : (m.planError || "-"));
+    const why = document.createElement("td");
+    if (plan) why.append(list([...Object.entries(plan.reasons).map(([k, v]) => `${k}: ${v}`), ...plan.warnings]));
+    row.append(why);
+    const actions = document.createElement("td");
+    if (m.state !== "not-loaded") {
+      const unload = document.createElement("button");
+      unload.type = "button";
+      unload.textContent = `Unload ${m.name}`;
+      unload.addEventListener("click", async () => {
+        if (!confirm(`Unload ${m.name} from memory?`)) return;
+        try {
+          await apiJson(`/v1/pluginai/loaded-models/${encodeURIComponent(m.name)}`, { method: "DELETE" });
+          $("models-status").textContent = `${m.name} unloaded.`;
+        } catch (error) {
+          $("models-status").textContent = error.message;
+        }
+        await loadModelsScreen();
+      });
+      actions.append(unload);
+    }
+    row.append(actions);
+    tbody.append(row);
+  }
+}
+
+$("model-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  try {
+    const added = await apiJson("/v1/pluginai/models", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: $("model-name").value.trim(), path: $("model-path").value.trim() }),
+    });
+    $("models-status").textContent = `Added ${added.name}: ${added.plan.backend} on ${added.plan.device}.`;
+    await loadModelsScreen();
+  } catch (error) {
+    $("models-status").textContent = "Could not add the model: " + error.message;
+  }
+});
+
+// ---- Plugins: what is installed, and for each plugin that is not loaded, why ----
+async function loadPluginsScreen() {
+  const body = await apiJson("/v1/pluginai/plugins");
+  const tbody = $("plugins-table").tBodies[0];
+  tbody.replaceChildren();
+  for (const p of body.data) {
+    const row = document.createElement("tr");
+    cell(row, p.id);
+    cell(row, p.kinds.join(", "));
+    cell(row, p.version || "-");
+    cell(row, `${p.publisher || "unknown publisher"}; ${p.trust || "not signed"}`);
+    cell(row, p.license ? `${p.license.status}: ${p.license.reason}` : "free");
+    cell(row, p.certifications.length ? p.certifications.map((c) => `${c.device}: ${c.certified ? "certified by " + c.certifier : "not certified"}`).join("; ") : "-");
+    cell(row, p.status);
+    const why = document.createElement("td");
+    why.append(list([p.reason, ...p.details].filter(Boolean)));
+    row.append(why);
+    tbody.append(row);
+  }
+}
+
+// ---- This machine: what doctor reports, and the server's own figures drawn from /metrics ----
+async function loadMachineScreen() {
+  const body = await apiJson("/v1/pluginai/doctor");
+  const hw = body.hardware;
+  const tbody = $("machine-table").tBodies[0];
+  tbody.replaceChildren();
+  const rows = [
+    ["System", `${hw.operatingSystemDescription || hw.operatingSystem} (${hw.runtimeIdentifier})`],
+    ["CPU", `${hw.cpu.modelName}, ${hw.cpu.physicalCores} cores, ${hw.cpu.logicalCores} threads`],
+    ["Instruction sets", hw.cpu.instructionSets.join(" ") || "-"],
+    ["Memory", `${formatBytes(hw.memory.totalBytes)} total, ${formatBytes(hw.memory.availableBytes)} available`],
+    ["Vulkan loader", hw.vulkanLoaderPresent ? "present" : "not found"],
+  ];
+  for (const [name, value] of rows) {
+    const row = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = name;
+    row.append(th);
+    cell(row, value);
+    tbody.append(row);
+  }
+  const accelerators = $("accelerators-table").tBodies[0];
+  accelerators.replaceChildren();
+  for (const a of hw.accelerators) {
+    const row = document.createElement("tr");
+    cell(row, a.type);
+    cell(row, a.name);
+    cell(row, a.vendor);
+    cell(row, a.memoryBytes ? formatBytes(a.memoryBytes) : "-", true);
+    cell(row, a.driver || "-");
+    cell(row, a.apis.map((x) => `${x.api} ${x.version ?? ""}`.trim()).join(", ") || "-");
+    accelerators.append(row);
+  }
+  if (hw.accelerators.length === 0) {
+    const row = document.createElement("tr");
+    cell(row, "No GPU or NPU was found.");
+    row.firstChild.colSpan = 6;
+    accelerators.append(row);
+  }
+  $("machine-notes").replaceChildren(...[...hw.notes, ...body.warnings].map((n) => { const li = document.createElement("li"); li.textContent = n; return li; }));
+  await sampleMetrics();
+}
+
+const samples = [];
+const SAMPLE_MS = 5000;
+const KEEP = 60;
+
+function parseMetrics(text) {
+  const sums = {};
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const match = line.match(/^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/);
+    if (!match) continue;
+    const value = Number(match[3]);
+    if (Number.isFinite(value)) sums[match[1]] = (sums[match[1]] || 0) + value;
+  }
+  return sums;
+}
+
+async function sampleMetrics() {
+  const response = await api("/metrics");
+  if (!response.ok) return;
+  const m = parseMetrics(await response.text());
+  samples.push({
+    at: Date.now(),
+    tokens: m.pluginai_server_completion_tokens_total || 0,
+    ttftSum: m.pluginai_server_time_to_first_token_seconds_sum || 0,
+    ttftCount: m.pluginai_server_time_to_first_token_seconds_count || 0,
+    queue: m.pluginai_llama_queue_depth || 0,
+  });
+  while (samples.length > KEEP + 1) samples.shift();
+  drawCharts();
+}
+
+function drawCharts() {
+  const tokens = [], ttft = [], queue = [];
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1], b = samples[i];
+    const seconds = (b.at - a.at) / 1000;
+    tokens.push(seconds > 0 ? (b.tokens - a.tokens) / seconds : 0);
+    const count = b.ttftCount - a.ttftCount;
+    ttft.push(count > 0 ? ((b.ttftSum - a.ttftSum) / count) * 1000 : 0);
+    queue.push(b.queue);
+  }
+  if (samples.length) queue.unshift(samples[0].queue);
+  draw("chart-tokens", tokens, (v) => `${v.toFixed(1)} tokens/s now`);
+  draw("chart-ttft", ttft, (v) => `${v.toFixed(0)} ms now`);
+  draw("chart-queue", queue, (v) => `${v} waiting now`);
+}
+
+function draw(id, values, describe) {
+  const svg = $(id);
+  svg.replaceChildren();
+  const last = values.length ? values[values.length - 1] : 0;
+  $(id + "-value").textContent = values.length ? describe(last) : "waiting for a second sample";
+  if (values.length < 2) return;
+  const max = Math.max(...values, 1);
+  const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+  line.setAttribute("points", values.map((v, i) => `${(i / (values.length - 1)) * 300},${58 - (v / max) * 56}`).join(" "));
+  svg.append(line);
+}
+
+let metricsTimer = null;
+
 // ---- Screens ----
 function show() {
+  const screens = { chat: loadModels, knowledge: loadKnowledgeBases, models: loadModelsScreen, plugins: loadPluginsScreen, machine: loadMachineScreen };
+  const status = { chat: "chat-status", knowledge: "kb-progress-text", models: "models-status", plugins: "plugins-status", machine: "machine-status" };
   const screen = (location.hash || "#chat").slice(1);
-  const known = ["chat", "knowledge"].includes(screen) ? screen : "chat";
+  const known = screen in screens ? screen : "chat";
   for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== known;
   for (const a of document.querySelectorAll("nav a")) {
     if (a.dataset.screen === known) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
-  const load = known === "chat" ? loadModels : loadKnowledgeBases;
-  load().catch((error) => { $(known === "chat" ? "chat-status" : "kb-progress-text").textContent = error.message; });
+  clearInterval(metricsTimer);
+  if (known === "machine") metricsTimer = setInterval(() => sampleMetrics().catch(() => {}), SAMPLE_MS);
+  screens[known]().catch((error) => { $(status[known]).textContent = error.message; });
 }
 window.addEventListener("hashchange", show);
 drawConversations();
