@@ -164,6 +164,19 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
         await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("expenses.md");
         await Assertions.Expect(results.Locator("tbody tr").First).ToContainTextAsync("14 days");
         await AssertAccessibleAsync(page, "knowledge bases");
+
+        // Remove one document, then the whole base, each after a confirmation.
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        var bases = page.GetByRole(AriaRole.Table, new() { Name = "Knowledge bases on this server" });
+        await bases.GetByRole(AriaRole.Button, new() { Name = "Show documents of team" }).ClickAsync();
+        var documents = page.GetByRole(AriaRole.Table, new() { Name = "Documents of team" });
+        await Assertions.Expect(documents.Locator("tbody tr")).ToHaveCountAsync(2);
+        await documents.GetByRole(AriaRole.Button, new() { Name = "Remove upload:handbook/policies/expenses.md" }).ClickAsync();
+        await Assertions.Expect(documents.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(bases.Locator("tbody tr", new() { HasText = "team" }).Locator("td").Nth(1)).ToHaveTextAsync("1");
+        await bases.GetByRole(AriaRole.Button, new() { Name = "Remove team" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#kb-progress-text")).ToHaveTextAsync("team removed.");
+        await Assertions.Expect(bases.Locator("tbody tr")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -194,9 +207,81 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
         await Assertions.Expect(row).ToContainTextAsync("GPU");
         await Assertions.Expect(row).ToContainTextAsync("2.1.0");
         var expected = (await host.Services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>().ListAsync()).Single(p => p.Id == "Vendor.GpuBackend").Reason!;
-        await Assertions.Expect(row.Locator("td").Last).ToContainTextAsync(expected);
+        await Assertions.Expect(row.Locator("td").Nth(7)).ToContainTextAsync(expected);
         await Assertions.Expect(table.Locator("tbody tr", new() { HasText = "PluginAI.Backends.Llama" })).ToContainTextAsync("loaded");
         await AssertAccessibleAsync(page, "plugins");
+    }
+
+    [Fact]
+    public async Task PluginsScreen_SearchesTheSourcesWithWhatFits_AndInstallsAndRemovesAfterConfirming()
+    {
+        await using var host = await ServerHost.StartAsync(prepareHome: home =>
+        {
+            var feed = Path.Combine(home, "feed");
+            PackCopy("Acme.Redaction", feed, extra: null);
+            PackCopy("Acme.GpuRedaction", feed, extra: "\"requirements\": { \"accelerators\": [{ \"type\": \"gpu\", \"api\": \"cuda\", \"minApiVersion\": \"12.0\", \"minVramMb\": 10000000 }] }");
+        });
+        var page = await browser.NewPageAsync(host);
+        await page.GotoAsync(host.Server.BaseAddress + "#plugins");
+
+        await page.GetByLabel("Search the package sources").FillAsync("Acme");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search packages" }).ClickAsync();
+        var results = page.GetByRole(AriaRole.Table, new() { Name = "2 packages found" });
+        var gpu = results.Locator("tbody tr", new() { HasText = "Acme.GpuRedaction" });
+        await Assertions.Expect(gpu.Locator("td").Nth(3)).ToContainTextAsync("no");
+        await Assertions.Expect(gpu.Locator("td").Nth(3)).ToContainTextAsync("GPU");
+        await Assertions.Expect(results.Locator("tbody tr", new() { HasText = "Acme.Redaction:" }).Locator("td").Nth(3)).ToHaveTextAsync("yes");
+
+        await page.GetByLabel("Only plugins that fit this machine").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search packages" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "1 package found" })).ToContainTextAsync("Acme.Redaction");
+
+        var confirmations = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            confirmations.Add(dialog.Message);
+            _ = dialog.AcceptAsync();
+        };
+        await page.GetByRole(AriaRole.Button, new() { Name = "Install Acme.Redaction 0.1.0" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#plugins-status")).ToContainTextAsync("Acme.Redaction 0.1.0 installed");
+        var service = host.Services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>();
+        Assert.Contains("Acme.Redaction", service.Installed());
+        Assert.Contains(confirmations, m => m.StartsWith("Install Acme.Redaction 0.1.0 from", StringComparison.Ordinal));
+
+        var installed = page.GetByRole(AriaRole.Table, new() { Name = "Installed plugins" });
+        await installed.GetByRole(AriaRole.Button, new() { Name = "Remove PluginAI.Redaction" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#plugins-status")).ToContainTextAsync("not installed from a package source");
+        Assert.Contains("Acme.Redaction", service.Installed());
+        await AssertAccessibleAsync(page, "plugins search");
+
+        using var remove = await host.Client.DeleteAsync("v1/pluginai/plugins/Acme.Redaction");
+        Assert.Equal(HttpStatusCode.OK, remove.StatusCode);
+        Assert.DoesNotContain("Acme.Redaction", service.Installed());
+    }
+
+    private static void PackCopy(string id, string feed, string? extra)
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "TestPlugins", "PluginAI.Redaction");
+        var copy = Path.Combine(Path.GetTempPath(), "pluginai-pack", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var manifest = File.ReadAllText(Path.Combine(copy, "pluginai.json")).Replace("\"id\": \"PluginAI.Redaction\"", $"\"id\": \"{id}\"", StringComparison.Ordinal);
+        if (extra is not null)
+        {
+            manifest = manifest.Replace("\"hostApi\": \"[2.0,3.0)\"", "\"hostApi\": \"[2.0,3.0)\", " + extra, StringComparison.Ordinal);
+        }
+
+        File.WriteAllText(Path.Combine(copy, "pluginai.json"), manifest);
+        File.Delete(Path.Combine(copy, "pluginai.sig"));
+        Directory.CreateDirectory(feed);
+        PluginAI.Registry.PluginPackageBuilder.BuildAsync(copy, feed).GetAwaiter().GetResult();
+        Directory.Delete(copy, recursive: true);
     }
 
     [Fact]

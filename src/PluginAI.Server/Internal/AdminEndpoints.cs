@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Host;
+using PluginAI.Registry;
+using PluginAI.Trust;
 using PluginAI.Runtime.Doctor;
 using PluginAI.Runtime.Models;
 using PluginAI.Runtime.Plugins;
@@ -29,6 +31,10 @@ internal static class AdminEndpoints
         var admin = v1.MapGroup("/pluginai");
         admin.MapGet("/doctor", DoctorAsync);
         admin.MapGet("/plugins", PluginsAsync);
+        admin.MapGet("/plugins/search", SearchPluginsAsync);
+        admin.MapPost("/plugins/install", InstallPluginAsync);
+        admin.MapPost("/plugins/{id}/update", UpdatePluginAsync);
+        admin.MapDelete("/plugins/{id}", RemovePluginAsync);
         admin.MapGet("/models", ModelsAsync);
         admin.MapPost("/models", AddModelAsync);
         admin.MapDelete("/loaded-models/{**name}", UnloadAsync);
@@ -51,6 +57,103 @@ internal static class AdminEndpoints
     {
         var plugins = await context.RequestServices.GetRequiredService<PluginService>().ListAsync(context.RequestAborted).ConfigureAwait(false);
         await WriteAsync(context, new { data = plugins.Select(Plugin) }).ConfigureAwait(false);
+    }
+
+    private static async Task SearchPluginsAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var compatible = query.TryGetValue("compatible", out var c) && c.ToString() is "true" or "1";
+        var response = await context.RequestServices.GetRequiredService<PluginService>().SearchAsync(query["q"].ToString() is { Length: > 0 } q ? q : null, compatibleOnly: compatible, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        var installed = (await context.RequestServices.GetRequiredService<PluginService>().ListAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(p => p.Id, p => p.Manifest?.Version.ToString(), StringComparer.OrdinalIgnoreCase);
+        await WriteAsync(context, new
+        {
+            data = response.Results.Select(r => new
+            {
+                id = r.Id,
+                version = r.Version,
+                description = r.Description,
+                kinds = r.Kinds.Select(k => k.ToString().ToLowerInvariant()),
+                compatible = r.Compatible,
+                problems = r.Problems,
+                certified = r.Certified,
+                certificationReason = r.CertificationReason,
+                source = r.Source,
+                installedVersion = installed.GetValueOrDefault(r.Id),
+            }),
+            warnings = response.Warnings,
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task InstallPluginAsync(HttpContext context)
+    {
+        if (context.Request.ContentType is null)
+        {
+            throw new ApiException(415, "Send the plugin as JSON (Content-Type: application/json): {\"id\": \"ID\", \"version\": \"optional version or range\"}.", null, "unsupported_media_type");
+        }
+
+        var options = context.RequestServices.GetRequiredService<PluginAIServerOptions>();
+        string id;
+        string? version;
+        using (var document = await RequestJson.ReadAsync(context, options.MaxRequestBodyBytes).ConfigureAwait(false))
+        {
+            id = RequestJson.RequiredString(document.RootElement, "id", "id");
+            version = RequestJson.OptionalString(document.RootElement, "version", "version");
+        }
+
+        // Over HTTP a plugin comes from the package sources by id, never from a file on the server.
+        if (id.IndexOfAny(['/', '\\']) >= 0 || id.EndsWith(".nupkg", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiException.BadRequest("id", $"'{id}' is not a plugin id; install a package file with 'pluginai plugins install FILE' on the server instead.");
+        }
+
+        InstallResult result;
+        try
+        {
+            result = await context.RequestServices.GetRequiredService<PluginService>().InstallAsync(id, version, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RegistryException or TrustException or IOException)
+        {
+            throw new ApiException(400, ex.Message, "id", "install_failed");
+        }
+
+        await WriteAsync(context, new
+        {
+            id = result.Plugin.Id,
+            version = result.Plugin.Version,
+            previousVersion = result.PreviousVersion,
+            variant = result.Plugin.Variant,
+            publisher = result.Plugin.PublisherName,
+            explanation = result.Explanation,
+            restartNeeded = true,
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task UpdatePluginAsync(HttpContext context, string id)
+    {
+        var update = await context.RequestServices.GetRequiredService<PluginService>().UpdateAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (update.Error is { } error)
+        {
+            throw new ApiException(400, error, "id", "update_failed");
+        }
+
+        await WriteAsync(context, new
+        {
+            id,
+            updated = update.Result!.Updated,
+            version = update.Result.InstalledVersion,
+            explanation = update.Result.Explanation,
+            restartNeeded = update.Result.Updated,
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task RemovePluginAsync(HttpContext context, string id)
+    {
+        if (!context.RequestServices.GetRequiredService<PluginService>().Remove(id))
+        {
+            throw new ApiException(404, $"'{id}' is not installed from a package source (bundled plugins and plugins copied by hand are not removed over HTTP).", "id", "plugin_not_installed");
+        }
+
+        await WriteAsync(context, new { id, removed = true, restartNeeded = true }).ConfigureAwait(false);
     }
 
     private static async Task ModelsAsync(HttpContext context)

@@ -36,6 +36,9 @@ internal static class Endpoints
         v1.MapGet("/knowledge-bases", KnowledgeBasesAsync);
         v1.MapPost("/knowledge-bases/{name}/documents", UploadAsync);
         v1.MapGet("/knowledge-bases/{name}/search", SearchAsync);
+        v1.MapGet("/knowledge-bases/{name}/documents", DocumentsAsync);
+        v1.MapDelete("/knowledge-bases/{name}/documents", RemoveDocumentAsync);
+        v1.MapDelete("/knowledge-bases/{name}", RemoveKnowledgeBaseAsync);
         AdminEndpoints.Map(v1);
         app.MapFallback(context => throw new ApiException(404, $"There is no route {context.Request.Method} {context.Request.Path}; the API is under /v1 (chat/completions, completions, embeddings, models, knowledge-bases).", null, "unknown_route"));
     }
@@ -338,6 +341,98 @@ internal static class Endpoints
             }
 
             writer.WriteEndArray();
+            writer.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task<KnowledgeBaseSession> OpenExistingAsync(HttpContext context, string name)
+    {
+        try
+        {
+            return await context.RequestServices.GetRequiredService<KnowledgeBaseService>().OpenAsync(name, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PluginException ex) when (ex.ErrorCode is "kb.missing" or "kb.invalid-name")
+        {
+            throw OpenAIErrors.FromPluginException(ex, modelParam: "name");
+        }
+    }
+
+    private static async Task DocumentsAsync(HttpContext context, string name)
+    {
+        await using var session = await OpenExistingAsync(context, name).ConfigureAwait(false);
+        var documents = new List<KnowledgeDocumentInfo>();
+        await foreach (var document in session.Store.ListDocumentsAsync(context.RequestAborted).ConfigureAwait(false))
+        {
+            documents.Add(document);
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("object", "list");
+            writer.WriteString("knowledge_base", name);
+            writer.WriteStartArray("data");
+            foreach (var document in documents.OrderBy(d => d.SourcePath, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("source", document.SourcePath);
+                writer.WriteString("media_type", document.MediaType);
+                writer.WriteNumber("chunks", document.ChunkCount);
+                writer.WriteString("indexed_at", document.IndexedAt);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task RemoveDocumentAsync(HttpContext context, string name)
+    {
+        var source = context.Request.Query["source"].ToString();
+        if (string.IsNullOrEmpty(source))
+        {
+            throw ApiException.BadRequest("source", "'source' is required: the document's source as GET .../documents lists it.", "missing_required_parameter");
+        }
+
+        await using var session = await OpenExistingAsync(context, name).ConfigureAwait(false);
+        if (!await session.Store.RemoveDocumentAsync(source, context.RequestAborted).ConfigureAwait(false))
+        {
+            throw new ApiException(404, $"The knowledge base '{name}' has no document '{source}'.", "source", "document_not_found");
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("knowledge_base", name);
+            writer.WriteString("source", source);
+            writer.WriteBoolean("deleted", true);
+            writer.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task RemoveKnowledgeBaseAsync(HttpContext context, string name)
+    {
+        bool removed;
+        try
+        {
+            removed = await context.RequestServices.GetRequiredService<KnowledgeBaseService>().RemoveAsync(name, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (PluginException ex) when (ex.ErrorCode is "kb.invalid-name")
+        {
+            throw OpenAIErrors.FromPluginException(ex, modelParam: "name");
+        }
+
+        if (!removed)
+        {
+            throw new ApiException(404, $"There is no knowledge base '{name}'; GET /v1/knowledge-bases lists them.", "name", "knowledge_base_not_found");
+        }
+
+        await WriteJsonAsync(context, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("knowledge_base", name);
+            writer.WriteBoolean("deleted", true);
             writer.WriteEndObject();
         }).ConfigureAwait(false);
     }

@@ -383,12 +383,57 @@ async function loadKnowledgeBases() {
     cell(row, String(kb.chunks), true);
     cell(row, formatBytes(kb.size_bytes), true);
     cell(row, kb.embedding_model);
+    const actions = document.createElement("td");
+    actions.append(
+      actionButton(`Show documents of ${kb.name}`, () => loadDocuments(kb.name)),
+      actionButton(`Remove ${kb.name}`, async () => {
+        if (!confirm(`Remove the knowledge base "${kb.name}" and its index? The documents themselves are not touched.`)) return;
+        await apiJson(`/v1/knowledge-bases/${encodeURIComponent(kb.name)}`, { method: "DELETE" });
+        $("kb-progress-text").textContent = `${kb.name} removed.`;
+        $("kb-documents").hidden = true;
+        await loadKnowledgeBases();
+      }));
+    row.append(actions);
     tbody.append(row);
     const option = document.createElement("option");
     option.value = option.textContent = kb.name;
     select.append(option);
   }
   if (selected) select.value = selected;
+}
+
+function actionButton(label, action) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = label;
+  button.addEventListener("click", () => action().catch((error) => { $("kb-progress-text").textContent = error.message; }));
+  return button;
+}
+
+async function loadDocuments(name) {
+  const body = await apiJson(`/v1/knowledge-bases/${encodeURIComponent(name)}/documents`);
+  const table = $("kb-documents");
+  table.querySelector("caption").textContent = `Documents of ${name}`;
+  const tbody = table.tBodies[0];
+  tbody.replaceChildren();
+  for (const d of body.data) {
+    const row = document.createElement("tr");
+    cell(row, d.source);
+    cell(row, d.media_type);
+    cell(row, String(d.chunks), true);
+    cell(row, new Date(d.indexed_at).toLocaleString());
+    const actions = document.createElement("td");
+    actions.append(actionButton(`Remove ${d.source}`, async () => {
+      if (!confirm(`Remove "${d.source}" from ${name}?`)) return;
+      await apiJson(`/v1/knowledge-bases/${encodeURIComponent(name)}/documents?source=${encodeURIComponent(d.source)}`, { method: "DELETE" });
+      $("kb-progress-text").textContent = `${d.source} removed from ${name}.`;
+      await loadKnowledgeBases();
+      await loadDocuments(name);
+    }));
+    row.append(actions);
+    tbody.append(row);
+  }
+  table.hidden = false;
 }
 
 $("upload-form").addEventListener("submit", async (e) => {
@@ -548,9 +593,70 @@ async function loadPluginsScreen() {
     const why = document.createElement("td");
     why.append(list([p.reason, ...p.details].filter(Boolean)));
     row.append(why);
+    const actions = document.createElement("td");
+    actions.append(
+      pluginAction(`Update ${p.id}`, `Update ${p.id} to the newest version that fits this machine?`, () =>
+        apiJson(`/v1/pluginai/plugins/${encodeURIComponent(p.id)}/update`, { method: "POST" }).then((r) =>
+          r.updated ? `${p.id} updated to ${r.version}; it loads when the server restarts.` : `${p.id} ${r.version} is the newest that fits.`)),
+      pluginAction(`Remove ${p.id}`, `Remove ${p.id}? Its data folder is kept.`, () =>
+        apiJson(`/v1/pluginai/plugins/${encodeURIComponent(p.id)}`, { method: "DELETE" }).then(() => `${p.id} removed; the server stops using it when it restarts.`)));
+    row.append(actions);
     tbody.append(row);
   }
 }
+
+function pluginAction(label, question, run) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = label;
+  button.addEventListener("click", async () => {
+    if (!confirm(question)) return;
+    const status = $("plugins-status");
+    status.textContent = `${label}…`;
+    try {
+      status.textContent = await run();
+    } catch (error) {
+      status.textContent = `${label} failed: ${error.message}`;
+    }
+    await loadPluginsScreen().catch(() => {});
+  });
+  return button;
+}
+
+$("plugin-search-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const params = new URLSearchParams({ q: $("plugin-query").value.trim() });
+  if ($("plugin-compatible").checked) params.set("compatible", "true");
+  const table = $("plugin-results");
+  const tbody = table.tBodies[0];
+  tbody.replaceChildren();
+  try {
+    const body = await apiJson(`/v1/pluginai/plugins/search?${params}`);
+    for (const r of body.data) {
+      const row = document.createElement("tr");
+      cell(row, r.description ? `${r.id}: ${r.description}` : r.id);
+      cell(row, r.installedVersion ? `${r.version} (installed: ${r.installedVersion})` : r.version);
+      cell(row, r.kinds.join(", "));
+      const fits = document.createElement("td");
+      fits.append(document.createTextNode(r.compatible === false ? "no" : r.compatible ? "yes" : "unknown"));
+      if (r.problems.length) fits.append(list(r.problems));
+      row.append(fits);
+      cell(row, r.certificationReason ? `${r.certified}: ${r.certificationReason}` : String(r.certified));
+      cell(row, r.source);
+      const actions = document.createElement("td");
+      actions.append(pluginAction(`Install ${r.id} ${r.version}`, `Install ${r.id} ${r.version} from ${r.source}?`, () =>
+        apiJson("/v1/pluginai/plugins/install", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id: r.id, version: r.version }) })
+          .then((i) => `${i.id} ${i.version} installed${i.publisher ? ", signed by " + i.publisher : ""}; it loads when the server restarts.`)));
+      row.append(actions);
+      tbody.append(row);
+    }
+    table.hidden = false;
+    table.querySelector("caption").textContent = `${body.data.length} ${body.data.length === 1 ? "package" : "packages"} found` + (body.warnings.length ? ` (${body.warnings.join("; ")})` : "");
+  } catch (error) {
+    table.hidden = false;
+    table.querySelector("caption").textContent = "Search failed: " + error.message;
+  }
+});
 
 // ---- This machine: what doctor reports, and the server's own figures drawn from /metrics ----
 async function loadMachineScreen() {
