@@ -64,6 +64,95 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Conversations_RenderSafely_AreRenamedExportedRegeneratedAndDeleted()
+    {
+        await using var host = await ServerHost.StartAsync();
+        var page = await browser.NewPageAsync(host);
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        const string Answer = "# Title\n\nSome **bold** and `inline` text.\n\n```js\nconsole.log('<b>x</b>')\n```\n\n- item one\n- item <img src=x onerror=\"window.injected = 3\">\n";
+        var stored = System.Text.Json.JsonSerializer.Serialize(new[]
+        {
+            new { id = "c1", title = "Imported", model = ServerHost.Model, updated = 1, messages = new object[] { new { role = "user", content = "Once upon a time" }, new { role = "assistant", content = Answer, sources = Array.Empty<object>() } } },
+        });
+        await page.EvaluateAsync("value => localStorage.setItem('pluginai.conversations', value)", stored);
+        await page.ReloadAsync();
+
+        var body = page.Locator(".message.assistant .body");
+        await Assertions.Expect(body.Locator("pre code")).ToHaveTextAsync("console.log('<b>x</b>')");
+        await Assertions.Expect(body.Locator("strong", new() { HasText = "bold" })).ToHaveCountAsync(1);
+        await Assertions.Expect(body.Locator("li")).ToHaveCountAsync(2);
+        await Assertions.Expect(body.Locator("li").Nth(1)).ToHaveTextAsync("item <img src=x onerror=\"window.injected = 3\">");
+        Assert.Equal(0, await page.Locator("#messages img, #messages b").CountAsync());
+
+        page.Dialog += (_, dialog) => _ = dialog.Type == DialogType.Prompt ? dialog.AcceptAsync("Renamed") : dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#conversation-list button")).ToHaveTextAsync("Renamed");
+
+        var json = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export JSON" }).ClickAsync());
+        Assert.Equal("Renamed.json", json.SuggestedFilename);
+        using (var exported = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync((await json.PathAsync())!)))
+        {
+            Assert.Equal(Answer, exported.RootElement.GetProperty("messages")[1].GetProperty("content").GetString());
+        }
+
+        var markdown = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export Markdown" }).ClickAsync());
+        var text = await File.ReadAllTextAsync((await markdown.PathAsync())!);
+        Assert.StartsWith("# Renamed\n\n## You\n\nOnce upon a time", text, StringComparison.Ordinal);
+        Assert.Contains("## Assistant", text, StringComparison.Ordinal);
+
+        await page.GetByLabel("Model or knowledge base").SelectOptionAsync(ServerHost.Model);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Done|Stopped)\\.$"));
+        await Assertions.Expect(page.Locator(".message.assistant")).ToHaveCountAsync(1);
+        await Assertions.Expect(body).Not.ToContainTextAsync("console.log");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#conversation-list button")).ToHaveCountAsync(0);
+        Assert.Equal("[]", await page.EvaluateAsync<string>("() => localStorage.getItem('pluginai.conversations')"));
+    }
+
+    [Fact]
+    public async Task Chat_WorksWithTheKeyboardAlone()
+    {
+        await using var host = await ServerHost.StartAsync();
+        await UploadAsync(host, "handbook", ("policies/leave.md", Handbook));
+        var page = await browser.NewPageAsync(host);
+        await page.GotoAsync(host.Server.BaseAddress.ToString());
+        await Assertions.Expect(page.GetByLabel("Model or knowledge base").Locator("option[value='kb:handbook']")).ToHaveCountAsync(1);
+
+        // Tab to the model list, choose the knowledge base with the arrow keys, Tab on to the message box.
+        for (var i = 0; i < 20 && await page.EvaluateAsync<string>("() => document.activeElement.id") != "model"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Equal("model", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        while (await page.EvaluateAsync<string>("() => document.activeElement.value") != "kb:handbook")
+        {
+            await page.Keyboard.PressAsync("ArrowDown");
+        }
+
+        for (var i = 0; i < 5 && await page.EvaluateAsync<string>("() => document.activeElement.id") != "prompt"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Equal("prompt", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.TypeAsync("How many days of annual leave do employees get?");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync("Done.");
+
+        // The citation is a button: focus it and press Enter; the passage opens with focus on its close button.
+        await page.Locator(".cite").First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#passage-text")).ToContainTextAsync("25 days");
+        Assert.Equal("passage-close", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator("#passage")).ToBeHiddenAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.activeElement.classList.contains('cite')"));
+    }
+
+    [Fact]
     public async Task LongAnswer_StopsWhenStopIsPressed()
     {
         await using var host = await ServerHost.StartAsync(o => o.MaxTokens = 100_000);
@@ -117,6 +206,7 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
         var dialog = page.GetByRole(AriaRole.Dialog, new() { Name = "API key needed" });
         await Assertions.Expect(dialog).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByLabel("Model or knowledge base").Locator("option")).ToHaveCountAsync(0);
+        await AssertAccessibleAsync(page, "access");
 
         await page.GetByLabel("API key", new() { Exact = true }).FillAsync("wrong-key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
