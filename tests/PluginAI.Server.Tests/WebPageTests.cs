@@ -163,7 +163,9 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
         await page.GetByLabel("Message").FillAsync("Once upon a time");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         var answer = page.Locator(".message.assistant .body").Last;
-        await Assertions.Expect(answer).Not.ToBeEmptyAsync();
+
+        // Checked on every animation frame, so that Stop is pressed within milliseconds of the first text.
+        await page.WaitForFunctionAsync("() => document.querySelector('.message.assistant:last-child .body')?.textContent.length > 0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
 
         await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync("Stopped.");
