@@ -66,7 +66,8 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
     [Fact]
     public async Task Conversations_RenderSafely_AreRenamedExportedRegeneratedAndDeleted()
     {
-        await using var host = await ServerHost.StartAsync();
+        // The page sends no max_tokens; the server's cap keeps the regenerated answer short.
+        await using var host = await ServerHost.StartAsync(o => o.MaxTokens = 24);
         var page = await browser.NewPageAsync(host);
         await page.GotoAsync(host.Server.BaseAddress.ToString());
         const string Answer = "# Title\n\nSome **bold** and `inline` text.\n\n```js\nconsole.log('<b>x</b>')\n```\n\n- item one\n- item <img src=x onerror=\"window.injected = 3\">\n";
@@ -102,7 +103,7 @@ public sealed class WebPageTests(BrowserFixture browser, ITestOutputHelper outpu
 
         await page.GetByLabel("Model or knowledge base").SelectOptionAsync(ServerHost.Model);
         await page.GetByRole(AriaRole.Button, new() { Name = "Regenerate" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Done|Stopped)\\.$"));
+        await Assertions.Expect(page.Locator("#chat-status")).ToHaveTextAsync("Done.");
         await Assertions.Expect(page.Locator(".message.assistant")).ToHaveCountAsync(1);
         await Assertions.Expect(body).Not.ToContainTextAsync("console.log");
 
