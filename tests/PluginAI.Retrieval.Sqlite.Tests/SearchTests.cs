@@ -253,7 +253,7 @@ public sealed class SearchTests : IDisposable
         connection.Open();
 
         // zebra: 1 chunk of 4, idf = ln(3.5 / 1.5); plain: 3 of 4, idf = ln(1.5 / 3.5) < 0, floored at 1e-6; unicorn: none.
-        var ceiling = KeywordSearch.Ceiling(connection, "zebra plain unicorn");
+        var ceiling = KeywordSearch.Ceiling(connection, "zebra plain unicorn", rows: 4);
 
         Assert.Equal(2.2 * (Math.Log(3.5 / 1.5) + 1e-6), ceiling, 9);
         var zebra = Assert.Single(KeywordSearch.Search(connection, "zebra plain unicorn", 10, null), h => h.Score > 1e-3);

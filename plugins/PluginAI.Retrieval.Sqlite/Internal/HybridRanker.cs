@@ -34,7 +34,7 @@ internal sealed class HybridRanker
             {
                 HybridFusion.ReciprocalRank => RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id)),
                 HybridFusion.MinMax => RankFusion.Convex(vectorHits, keywordHits, _settings.FusionAlpha),
-                _ => RankFusion.Calibrated(Complete(vectorHits, keywordHits, vector, cache, connection, query.Text), KeywordSearch.Ceiling(connection, query.Text), _settings.FusionAlpha, _settings.Fusion == HybridFusion.CalibratedScaledVector),
+                _ => RankFusion.Calibrated(Complete(vectorHits, keywordHits, vector, cache, connection, query.Text), KeywordSearch.Ceiling(connection, query.Text, cache.Arena.Count), _settings.FusionAlpha, _settings.Fusion == HybridFusion.CalibratedScaledVector),
             };
         }
         else if (vector is not null)

@@ -69,7 +69,10 @@ internal static class KeywordSearch
     /// other chunks score.
     /// </summary>
     /// <returns>The ceiling, or 0 when no word of the query occurs.</returns>
-    public static double Ceiling(SqliteConnection connection, string? text)
+    /// <param name="connection">A read connection.</param>
+    /// <param name="text">The query text.</param>
+    /// <param name="rows">The number of chunks in the knowledge base, which the caller already holds in memory.</param>
+    public static double Ceiling(SqliteConnection connection, string? text, long rows)
     {
         var terms = FtsQuery.Terms(text);
         if (terms.Count == 0)
@@ -77,9 +80,6 @@ internal static class KeywordSearch
             return 0;
         }
 
-        using var total = connection.CreateCommand();
-        total.CommandText = "SELECT count(*) FROM chunks";
-        var rows = Convert.ToDouble(total.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         using var count = connection.CreateCommand();
         count.CommandText = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH $term";
         var term = count.Parameters.Add("$term", SqliteType.Text);
