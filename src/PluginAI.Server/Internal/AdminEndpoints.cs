@@ -63,8 +63,9 @@ internal static class AdminEndpoints
     {
         var query = context.Request.Query;
         var compatible = query.TryGetValue("compatible", out var c) && c.ToString() is "true" or "1";
-        var response = await context.RequestServices.GetRequiredService<PluginService>().SearchAsync(query["q"].ToString() is { Length: > 0 } q ? q : null, compatibleOnly: compatible, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        var installed = (await context.RequestServices.GetRequiredService<PluginService>().ListAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(p => p.Id, p => p.Manifest?.Version.ToString(), StringComparer.OrdinalIgnoreCase);
+        var plugins = context.RequestServices.GetRequiredService<PluginService>();
+        var response = await plugins.SearchAsync(query["q"].ToString() is { Length: > 0 } q ? q : null, compatibleOnly: compatible, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        var installed = (await plugins.ListAsync(context.RequestAborted).ConfigureAwait(false)).ToDictionary(p => p.Id, p => p.Manifest?.Version.ToString(), StringComparer.OrdinalIgnoreCase);
         await WriteAsync(context, new
         {
             data = response.Results.Select(r => new
@@ -180,7 +181,7 @@ internal static class AdminEndpoints
             {
                 name = model.Name,
                 path = model.Path,
-                state = pooled.Count == 0 ? "not-loaded" : pooled.Any(p => p.Status == PooledModelStatus.InUse) ? "in-use" : pooled.Any(p => p.Status == PooledModelStatus.Loading) ? "loading" : "idle",
+                state = Responses.PoolState(pooled),
                 memoryBytes = pooled.Sum(p => p.MemoryBytes),
                 users = pooled.Sum(p => p.Users),
                 plan,

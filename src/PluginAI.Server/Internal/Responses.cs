@@ -37,6 +37,10 @@ internal static class Responses
         writer.WriteEndObject();
     }
 
+    /// <summary>A model's state across its pooled instances: <c>not-loaded</c>, <c>in-use</c>, <c>loading</c> or <c>idle</c>.</summary>
+    public static string PoolState(IReadOnlyCollection<PooledModelInfo> pooled) =>
+        pooled.Count == 0 ? "not-loaded" : pooled.Any(s => s.Status == PooledModelStatus.InUse) ? "in-use" : pooled.Any(s => s.Status == PooledModelStatus.Loading) ? "loading" : "idle";
+
     public static void WriteModel(Utf8JsonWriter writer, string id, long created, string kind, IEnumerable<PooledModelInfo> pooled)
     {
         writer.WriteStartObject();
@@ -47,7 +51,7 @@ internal static class Responses
         writer.WriteStartObject("pluginai");
         writer.WriteString("kind", kind);
         var states = pooled.ToList();
-        writer.WriteString("state", states.Count == 0 ? "not-loaded" : states.Any(s => s.Status == PooledModelStatus.InUse) ? "in-use" : states.Any(s => s.Status == PooledModelStatus.Loading) ? "loading" : "idle");
+        writer.WriteString("state", PoolState(states));
         writer.WriteNumber("memory_bytes", states.Sum(s => s.MemoryBytes));
         writer.WriteNumber("users", states.Sum(s => s.Users));
         if (states.FirstOrDefault(s => s.Status != PooledModelStatus.Loading) is { } loaded)
