@@ -8,7 +8,7 @@ using PluginAI.Backends.Llama.Internal;
 
 // "memory mmap|nommap" measures resident memory in a fresh process, where nothing else has touched the model;
 // "compare [rounds] [stories]" times the two generation paths in alternation (see Paired), on the random model or stories260K;
-// "concurrency [tokens] [requests per client]" measures aggregate tokens/s at 1 and 4 concurrent clients (see Concurrency);
+// "concurrency [tokens] [requests per client] [stories]" measures aggregate tokens/s at 1 and 4 concurrent clients (see Concurrency);
 // anything else goes to BenchmarkDotNet (for example: --filter '*').
 if (args is ["compare", ..])
 {
@@ -21,7 +21,7 @@ if (args is ["concurrency", ..])
 {
     var tokens = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64;
     var requests = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4;
-    await Concurrency.RunAsync(tokens, requests, Console.Out);
+    await Concurrency.RunAsync(tokens, requests, Console.Out, storiesOnly: args is [_, _, _, "stories"]);
     return 0;
 }
 
