@@ -111,7 +111,8 @@ public static partial class ManifestReader
             var kinds = Kinds(root);
             var entry = Entry(root, string.Empty, required: true);
             var hostApi = Range(root, string.Empty, "hostApi", required: true);
-            var isolation = Enum(root, string.Empty, "isolation", ["in-process", "out-of-process"]) switch
+            var isolationText = Enum(root, string.Empty, "isolation", ["in-process", "out-of-process"]);
+            var isolation = isolationText switch
             {
                 "out-of-process" => PluginIsolation.OutOfProcess,
                 _ => PluginIsolation.InProcess,
@@ -142,6 +143,7 @@ public static partial class ManifestReader
                 Entry = entry,
                 HostApi = hostApi,
                 Isolation = isolation,
+                IsolationDeclared = isolationText is not null,
                 Requirements = requirements ?? HardwareRequirements.None,
                 Variants = variants,
                 Licensing = licensing,

@@ -53,7 +53,11 @@ public static class ManifestWriter
         w.WriteEndArray();
         WriteEntry(w, m.Entry);
         w.WriteString("hostApi", m.HostApi.ToString());
-        w.WriteString("isolation", m.Isolation == PluginIsolation.OutOfProcess ? "out-of-process" : "in-process");
+        if (m.IsolationDeclared || m.Isolation == PluginIsolation.OutOfProcess)
+        {
+            w.WriteString("isolation", m.Isolation == PluginIsolation.OutOfProcess ? "out-of-process" : "in-process");
+        }
+
         WriteRequirements(w, m.Requirements);
         if (m.Variants.Count > 0)
         {

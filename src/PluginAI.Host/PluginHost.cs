@@ -47,6 +47,7 @@ public sealed class PluginHost : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<PluginHost>();
         _activators.AddRange(options.Activators);
+        _activators.Add(new Workers.WorkerPluginActivator(options.Workers));
         _activators.Add(new InProcessPluginActivator());
     }
 
@@ -220,6 +221,41 @@ public sealed class PluginHost : IAsyncDisposable
     /// <returns>The folder to load.</returns>
     public static string ResolveInstalledVersion(string folder) => InstalledPluginLayout.ResolveInstalledVersion(folder);
 
+    private IReadOnlyDictionary<string, Manifest.PluginIsolation> IsolationChoices()
+    {
+        try
+        {
+            return Workers.IsolationSettings.Load(Paths.Home);
+        }
+        catch (InvalidDataException ex)
+        {
+            _logger.LogWarning("{Message}; every plugin runs where its manifest says", ex.Message);
+            return new Dictionary<string, Manifest.PluginIsolation>();
+        }
+    }
+
+    private (Manifest.PluginIsolation Isolation, string Reason) ChooseIsolation(Manifest.PluginManifest manifest, string entryFolder)
+    {
+        if (Options.Isolation.TryGetValue(manifest.Id, out var chosen))
+        {
+            return (chosen, "chosen by the host's options");
+        }
+
+        if (IsolationChoices().TryGetValue(manifest.Id, out chosen))
+        {
+            return (chosen, $"chosen in {Workers.IsolationSettings.FileName} ('pluginai plugins isolate')");
+        }
+
+        if (manifest.IsolationDeclared || manifest.Isolation == Manifest.PluginIsolation.OutOfProcess)
+        {
+            return (manifest.Isolation, "its manifest says so");
+        }
+
+        return Workers.NativeLibraries.Ships(entryFolder)
+            ? (Manifest.PluginIsolation.OutOfProcess, "it ships native libraries and its manifest does not choose")
+            : (Manifest.PluginIsolation.InProcess, "the default for a plugin without native libraries");
+    }
+
     private async Task<PluginRecord> LoadFolderAsync(string folder, string source, CancellationToken cancellationToken)
     {
         var admission = await new PluginAdmission(Paths, Options, Hardware, TrustPolicy, _logger)
@@ -232,14 +268,20 @@ public sealed class PluginHost : IAsyncDisposable
 
         var manifest = record.Manifest!;
         var context = new PluginContext(manifest, admission.EntryFolder!, Path.Combine(Paths.Data, manifest.Id), Hardware, record.Variant) { License = record.License };
-        var request = new PluginActivationRequest(record, admission.ManifestPath!, admission.Entry!, admission.EntryFolder!, context, _loggerFactory, TokenCounters);
+        var (isolation, why) = ChooseIsolation(manifest, admission.EntryFolder!);
+        record.Isolation = isolation;
+        record.IsolationReason = why;
+        if (isolation == Manifest.PluginIsolation.InProcess && manifest.IsolationDeclared && Workers.NativeLibraries.Ships(admission.EntryFolder!) && !Options.Isolation.ContainsKey(manifest.Id) && !IsolationChoices().ContainsKey(manifest.Id))
+        {
+            record.Details = [.. record.Details, $"warning: it ships native libraries and its manifest asks to run in the host's process, where a native crash stops the host; 'pluginai plugins isolate {manifest.Id} process' runs it in a supervised worker process"];
+        }
+
+        var request = new PluginActivationRequest(record, admission.ManifestPath!, admission.Entry!, admission.EntryFolder!, context, _loggerFactory, TokenCounters) { Isolation = isolation };
         var activator = _activators.FirstOrDefault(a => a.CanActivate(request));
         if (activator is null)
         {
             record.Status = PluginStatus.Failed;
-            record.Reason = manifest.Isolation == Manifest.PluginIsolation.OutOfProcess
-                ? "it asks for out-of-process isolation, which this host version does not provide yet; it was not loaded"
-                : "no activator of this host can load it";
+            record.Reason = "no activator of this host can load it";
             return Add(record);
         }
 

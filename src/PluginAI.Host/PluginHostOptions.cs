@@ -50,4 +50,13 @@ public sealed class PluginHostOptions
 
     /// <summary>Gets or sets the trust policy; <see langword="null"/> reads <c>trust.json</c> from the home folder.</summary>
     public TrustPolicy? TrustPolicy { get; set; }
+
+    /// <summary>Gets how plugin worker processes are run and supervised.</summary>
+    public Workers.WorkerOptions Workers { get; } = new();
+
+    /// <summary>
+    /// Gets where plugins run by id, overriding their manifests; the home's <c>isolation.json</c> (written by
+    /// <c>pluginai plugins isolate</c>) adds to these.
+    /// </summary>
+    public IDictionary<string, Manifest.PluginIsolation> Isolation { get; } = new Dictionary<string, Manifest.PluginIsolation>(StringComparer.OrdinalIgnoreCase);
 }

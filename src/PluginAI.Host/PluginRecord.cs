@@ -64,6 +64,17 @@ public sealed class PluginRecord
     /// <summary>Gets the variant loaded, or <see langword="null"/> for the base build.</summary>
     public string? Variant { get; internal set; }
 
+    /// <summary>Gets where the plugin runs (in the host's process or in a worker process), once it was admitted.</summary>
+    public Manifest.PluginIsolation? Isolation { get; internal set; }
+
+    /// <summary>Gets why it runs there: the user's choice, the manifest, or the native libraries it ships.</summary>
+    public string? IsolationReason { get; internal set; }
+
+    /// <summary>Gets the plugin's worker process now, for a plugin that runs in one; otherwise <see langword="null"/>.</summary>
+    public Workers.WorkerSnapshot? Worker => WorkerSource?.Invoke();
+
+    internal Func<Workers.WorkerSnapshot>? WorkerSource { get; set; }
+
     /// <summary>Gets the number of calls into the plugin that failed unexpectedly since it was loaded.</summary>
     public int FaultCount => Volatile.Read(ref _faultCount);
 

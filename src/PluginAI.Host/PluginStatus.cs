@@ -29,4 +29,7 @@ public enum PluginStatus
 
     /// <summary>A paid or trial plugin without a usable license (missing, expired, for another machine or product, or a clock set back).</summary>
     Unlicensed,
+
+    /// <summary>Its worker process ended too often in a short time; the plugin stays unused until it is reloaded.</summary>
+    Faulted,
 }

@@ -46,7 +46,7 @@ public static class PluginAIServer
         }
 
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(ServerMetrics.MeterName, ServerMetrics.BackendMeterPattern)
+            .AddMeter(ServerMetrics.MeterName, ServerMetrics.BackendMeterPattern, PluginAI.Host.Workers.WorkerMetrics.MeterName)
             .AddView(ServerMetrics.TimeToFirstToken, new ExplicitBucketHistogramConfiguration { Boundaries = ServerMetrics.LatencyBuckets })
             .AddView(ServerMetrics.RequestDuration, new ExplicitBucketHistogramConfiguration { Boundaries = ServerMetrics.LatencyBuckets })
             .AddPrometheusExporter());

@@ -43,6 +43,12 @@ public sealed record PluginManifest
     /// <summary>Gets where the plugin runs: inside the host process or in a worker process.</summary>
     public PluginIsolation Isolation { get; init; } = PluginIsolation.InProcess;
 
+    /// <summary>
+    /// Gets whether the manifest states <see cref="Isolation"/>; when it does not, a host runs a plugin that ships native
+    /// libraries in a worker process.
+    /// </summary>
+    public bool IsolationDeclared { get; init; }
+
     /// <summary>Gets the hardware the base build of the plugin needs.</summary>
     public HardwareRequirements Requirements { get; init; } = HardwareRequirements.None;
 

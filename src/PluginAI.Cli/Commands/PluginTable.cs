@@ -23,6 +23,11 @@ internal static class PluginTable
                 PluginStatus.Loaded => plugin.Variant is null ? "compatible; base build loaded" : $"compatible; variant '{plugin.Variant}' loaded",
                 _ => plugin.Reason ?? string.Empty,
             };
+            if (plugin.Worker is { } worker)
+            {
+                why += Environment.NewLine + "  " + PluginWorkerView.Describe(worker);
+            }
+
             if (plugin.Overrides is { } bundled)
             {
                 why += Environment.NewLine + $"  overrides the bundled plugin in {bundled}";

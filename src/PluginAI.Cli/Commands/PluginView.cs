@@ -20,7 +20,10 @@ internal sealed record PluginView(
     string? Overrides,
     int FaultCount,
     string? LastFault,
-    IReadOnlyList<string> Details)
+    IReadOnlyList<string> Details,
+    string? Isolation,
+    string? IsolationReason,
+    PluginWorkerView? Worker)
 {
     public static PluginView From(PluginRecord record) => new(
         record.Id,
@@ -39,7 +42,39 @@ internal sealed record PluginView(
         record.Overrides,
         record.FaultCount,
         record.LastFault,
-        record.Details);
+        record.Details,
+        record.Isolation switch
+        {
+            PluginAI.Manifest.PluginIsolation.OutOfProcess => "out-of-process",
+            PluginAI.Manifest.PluginIsolation.InProcess => "in-process",
+            _ => null,
+        },
+        record.IsolationReason,
+        record.Worker is { } worker ? PluginWorkerView.From(worker) : null);
+}
+
+/// <summary>The JSON shape of a plugin's worker process.</summary>
+internal sealed record PluginWorkerView(string State, int? Pid, double? UptimeSeconds, long? MemoryBytes, int Restarts, IReadOnlyList<PluginAI.Host.Workers.WorkerRestart> Causes, string? Fault)
+{
+    public static PluginWorkerView From(PluginAI.Host.Workers.WorkerSnapshot worker) =>
+        new(worker.State, worker.ProcessId, worker.Uptime is { } up ? Math.Round(up.TotalSeconds, 1) : null, worker.MemoryBytes, worker.Restarts, worker.RecentCauses, worker.Fault);
+
+    /// <summary>One line for a table: pid, uptime, memory, restarts and the last cause.</summary>
+    public static string Describe(PluginAI.Host.Workers.WorkerSnapshot worker)
+    {
+        var line = worker.ProcessId is { } pid
+            ? $"worker pid {pid}, up {Up(worker.Uptime!.Value)}, {(worker.MemoryBytes ?? 0) / (1024.0 * 1024):0} MiB"
+            : $"worker {worker.State}";
+        if (worker.Restarts > 0)
+        {
+            line += $", {worker.Restarts} restart(s), last: {worker.RecentCauses[^1].Cause}";
+        }
+
+        return line;
+    }
+
+    private static string Up(TimeSpan uptime) =>
+        uptime.TotalHours >= 1 ? $"{(int)uptime.TotalHours} h {uptime.Minutes} min" : uptime.TotalMinutes >= 1 ? $"{(int)uptime.TotalMinutes} min" : $"{(int)uptime.TotalSeconds} s";
 }
 
 /// <summary>The JSON shape of a backend's certification on one device.</summary>

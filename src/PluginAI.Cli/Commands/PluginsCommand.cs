@@ -18,6 +18,7 @@ internal static class PluginsCommand
         command.Subcommands.Add(CreateUpdate(console));
         command.Subcommands.Add(CreateRemove(console));
         command.Subcommands.Add(CreatePin(console));
+        command.Subcommands.Add(CreateIsolate(console));
         return command;
     }
 
@@ -210,6 +211,44 @@ internal static class PluginsCommand
             }
 
             return 0;
+        });
+        return command;
+    }
+
+    private static Command CreateIsolate(CliConsole console)
+    {
+        var id = new Argument<string>("plugin") { Description = "The plugin id." };
+        var where = new Argument<string>("where") { Description = "process (a supervised worker process of its own), in-process (inside the host), or default (as its manifest says)." };
+        where.AcceptOnlyFromAmong("process", "in-process", "default");
+        var json = PluginAICommand.JsonOption();
+        var command = new Command("isolate", "Choose where a plugin runs: in a supervised worker process, where a native crash costs only the requests in flight, or inside the host. Takes effect when the plugin is next loaded.") { id, where, json };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var home = new PluginAI.Trust.PluginAIPaths(parse.GetValue(PluginAICommand.HomeOption)).Home;
+            var pluginId = parse.GetValue(id)!;
+            var choice = parse.GetValue(where) switch
+            {
+                "process" => PluginAI.Manifest.PluginIsolation.OutOfProcess,
+                "in-process" => PluginAI.Manifest.PluginIsolation.InProcess,
+                _ => (PluginAI.Manifest.PluginIsolation?)null,
+            };
+            PluginAI.Host.Workers.IsolationSettings.Set(home, pluginId, choice);
+            var text = choice switch
+            {
+                PluginAI.Manifest.PluginIsolation.OutOfProcess => "out-of-process",
+                PluginAI.Manifest.PluginIsolation.InProcess => "in-process",
+                _ => "default",
+            };
+            if (parse.GetValue(json))
+            {
+                JsonOutput.Write(console.Out, new { id = pluginId, isolation = text, file = Path.Combine(home, PluginAI.Host.Workers.IsolationSettings.FileName) });
+            }
+            else
+            {
+                console.Console.MarkupLineInterpolated($"{pluginId}: {(choice is null ? "runs where its manifest says" : choice == PluginAI.Manifest.PluginIsolation.OutOfProcess ? "runs in a supervised worker process" : "runs inside the host")} from its next load (saved in {Path.Combine(home, PluginAI.Host.Workers.IsolationSettings.FileName)})");
+            }
+
+            return Task.FromResult(0);
         });
         return command;
     }

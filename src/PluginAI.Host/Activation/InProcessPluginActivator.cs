@@ -30,7 +30,7 @@ internal sealed class InProcessPluginActivator : IPluginActivator
 
     public string Name => "in-process";
 
-    public bool CanActivate(PluginActivationRequest request) => request.Manifest.Isolation != PluginIsolation.OutOfProcess;
+    public bool CanActivate(PluginActivationRequest request) => request.Isolation != PluginIsolation.OutOfProcess;
 
     public async Task<ActivatedPlugin> ActivateAsync(PluginActivationRequest request, CancellationToken cancellationToken = default)
     {

@@ -16,4 +16,10 @@ public sealed record PluginActivationRequest(PluginRecord Record, string Manifes
 {
     /// <summary>Gets the plugin's manifest.</summary>
     public PluginManifest Manifest => Context.Manifest;
+
+    /// <summary>
+    /// Gets where the plugin runs, as the host decided it: the user's choice for this plugin, else the manifest's
+    /// <c>isolation</c> when it states one, else a worker process for a plugin that ships native libraries.
+    /// </summary>
+    public PluginIsolation Isolation { get; init; } = Context.Manifest.Isolation;
 }

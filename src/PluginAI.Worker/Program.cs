@@ -1,0 +1,1 @@
+return await PluginAI.Host.Workers.WorkerProcessMain.RunAsync(args);
