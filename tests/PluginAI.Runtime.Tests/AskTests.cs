@@ -75,6 +75,35 @@ public sealed class AskTests
     }
 
     [Fact]
+    public async Task Ask_WithTheGgufBackendInAWorkerProcess_GivesTheSameGreedyAnswerAsInProcess()
+    {
+        var answers = new List<(string Text, string Source)>();
+        foreach (var isolation in new[] { PluginAI.Manifest.PluginIsolation.InProcess, PluginAI.Manifest.PluginIsolation.OutOfProcess })
+        {
+            var root = Path.Combine(Path.GetTempPath(), "pluginai-kb", Guid.NewGuid().ToString("N"));
+            await using var kb = await KnowledgeHost.StartAsync(root, options => options.Host.Isolation["PluginAI.Backends.Llama"] = isolation);
+            var docs = kb.Folder("docs");
+            await File.WriteAllTextAsync(Path.Combine(docs, "lighthouse.md"), "# Lighthouses\n\nThe Tower of Hercules in A Coruña is the oldest lighthouse still in use.\n");
+            await File.WriteAllTextAsync(Path.Combine(docs, "bread.md"), "# Baking\n\nSourdough rises because wild yeast and lactic bacteria ferment the flour.\n");
+            await kb.IngestAsync(new IngestionOptions { Folder = docs });
+            var plugins = await kb.Services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>().ListAsync();
+            Assert.Equal(isolation, plugins.Single(p => p.Id == "PluginAI.Backends.Llama").Isolation);
+
+            await using var answer = await kb.Services.GetRequiredService<AskService>().AskAsync(new AskRequest
+            {
+                Question = "How does sourdough rise?",
+                Model = SharedModels.Stories260K,
+                ChatOptions = new ChatOptions { Temperature = 0, Seed = 1, MaxOutputTokens = 40 },
+            });
+            answers.Add((await ReadAsync(answer.Updates), Path.GetFileName(answer.Sources[0].SourcePath)));
+        }
+
+        Assert.False(string.IsNullOrWhiteSpace(answers[0].Text));
+        Assert.Equal("bread.md", answers[0].Source);
+        Assert.Equal(answers[0], answers[1]);
+    }
+
+    [Fact]
     public async Task Search_FiltersByPathGlobAndMediaType()
     {
         await using var kb = await WithDocumentsAsync();

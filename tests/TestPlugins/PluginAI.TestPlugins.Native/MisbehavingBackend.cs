@@ -59,6 +59,19 @@ public sealed class MisbehavingBackend : IInferenceBackend
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
+            var command = messages.Last(m => m.Role == ChatRole.User).Text;
+            if (command.StartsWith("burst ", StringComparison.Ordinal))
+            {
+                // As many one-token updates as asked for, as fast as they can be taken: the cost of a streamed token.
+                var count = int.Parse(command["burst ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+                for (var i = 0; i < count; i++)
+                {
+                    yield return new ChatResponseUpdate(ChatRole.Assistant, "t");
+                }
+
+                yield break;
+            }
+
             // Streams until cancelled, counting what it produced so that a test can see production stop.
             while (true)
             {
