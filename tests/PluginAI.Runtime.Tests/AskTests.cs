@@ -6,6 +6,7 @@ using PluginAI.Runtime.Ingestion;
 using PluginAI.Runtime.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
 using PluginAI.Runtime.Chat;
+using PluginAI.Retrieval;
 using PluginAI.TestSupport;
 
 namespace PluginAI.Runtime.Tests;
@@ -101,6 +102,51 @@ public sealed class AskTests
         Assert.False(string.IsNullOrWhiteSpace(answers[0].Text));
         Assert.Equal("bread.md", answers[0].Source);
         Assert.Equal(answers[0], answers[1]);
+    }
+
+    [Fact]
+    public async Task Ask_WithEveryPluginInAWorkerProcess_GivesTheSameAnswerSourcesAndFindingsAsInProcess()
+    {
+        // Ingestion (the document parser and chunker, ONNX embeddings, the SQLite knowledge base) and the ask flow
+        // (prompt templates, retrieval, citations, redaction): all four contracts across the process boundary.
+        string[] plugins = ["PluginAI.Backends.Onnx", "PluginAI.Documents", "PluginAI.Retrieval.Sqlite", "PluginAI.Prompting", "PluginAI.Citations", "PluginAI.Redaction"];
+        var results = new List<string>();
+        foreach (var isolation in new[] { PluginAI.Manifest.PluginIsolation.InProcess, PluginAI.Manifest.PluginIsolation.OutOfProcess })
+        {
+            var root = Path.Combine(Path.GetTempPath(), "pluginai-kb", Guid.NewGuid().ToString("N"));
+            await using var kb = await KnowledgeHost.StartAsync(root, options =>
+            {
+                foreach (var id in plugins)
+                {
+                    options.Host.Isolation[id] = isolation;
+                }
+            });
+            var records = await kb.Services.GetRequiredService<PluginAI.Runtime.Plugins.PluginService>().ListAsync();
+            Assert.All(records.Where(r => plugins.Contains(r.Id)), r => Assert.Equal(isolation, r.Isolation));
+            Assert.Equal(isolation == PluginAI.Manifest.PluginIsolation.OutOfProcess ? plugins.Length : 0, records.Count(r => r.Worker is { State: "running" }));
+
+            var docs = kb.Folder("docs");
+            await File.WriteAllTextAsync(Path.Combine(docs, "lighthouse.md"), "# Lighthouses\n\nThe Tower of Hercules in A Coruña is the oldest lighthouse still in use. Questions go to keeper@example.org.\n");
+            await File.WriteAllTextAsync(Path.Combine(docs, "bread.md"), "# Baking\n\nSourdough rises because wild yeast and lactic bacteria ferment the flour.\n");
+            await kb.IngestAsync(new IngestionOptions { Folder = docs });
+            await using var answer = await kb.Services.GetRequiredService<AskService>().AskAsync(new AskRequest { Question = "Which lighthouse is the oldest?" });
+            var text = await ReadAsync(answer.Updates);
+            await using var session = await kb.OpenAsync();
+            var diag = new List<string>();
+            foreach (var mode in new[] { SearchMode.Vector, SearchMode.Keyword, SearchMode.Hybrid })
+            {
+                foreach (var p in await KnowledgeHost.SearchAsync(session, "Which lighthouse is the oldest?", mode: mode))
+                {
+                    diag.Add($"{mode} {Path.GetFileName(p.SourcePath)} {p.Score:F5} {p.Text.Length} {p.Section}");
+                }
+            }
+
+            results.Add(string.Join("\n", [text, .. answer.Sources.Select(s => $"{Path.GetFileName(s.SourcePath)} {s.Score:F5}"), .. answer.Findings.Select(f => f.Code), .. diag]));
+            Assert.Contains("Tower of Hercules", text, StringComparison.Ordinal);
+            Assert.Contains("[EMAIL]", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(results[0], results[1]);
     }
 
     [Fact]

@@ -418,7 +418,8 @@ internal sealed partial class PluginWorker : IAsyncDisposable
 
                 var socket = await accept.ConfigureAwait(false);
                 var stream = new NetworkStream(socket, ownsSocket: true);
-                var rpc = WorkerProtocol.Connect(stream, new HostCallbacks(_tokenCounters));
+                var callbacks = new HostCallbacks(_tokenCounters);
+                var rpc = WorkerProtocol.Connect(stream, callbacks);
                 rpc.StartListening();
                 var hello = await rpc.InvokeWithCancellationAsync<WorkerHello>(nameof(WorkerEndpoint.Hello), [WorkerProtocol.Version], startDeadline.Token).ConfigureAwait(false);
                 if (hello.PluginId != PluginId || hello.ProtocolVersion != WorkerProtocol.Version)
@@ -426,7 +427,7 @@ internal sealed partial class PluginWorker : IAsyncDisposable
                     throw new PluginException($"The worker process of plugin '{PluginId}' answered as '{hello.PluginId}' with protocol {hello.ProtocolVersion}; expected '{PluginId}' and protocol {WorkerProtocol.Version}.");
                 }
 
-                var connection = new Connection(this, process, rpc, hello, started, Interlocked.Increment(ref _generation), tail);
+                var connection = new Connection(this, process, rpc, hello, started, Interlocked.Increment(ref _generation), tail) { Callbacks = callbacks };
                 connection.Watch();
                 return connection;
             }
@@ -503,6 +504,11 @@ internal sealed partial class PluginWorker : IAsyncDisposable
             }
         }
 
+        // The plugin sees the same globalization as in the host: text normalisation (a tokenizer's accent folding, for
+        // one) differs between invariant mode and ICU, and so would embeddings.
+        var invariant = AppContext.TryGetSwitch("System.Globalization.Invariant", out var on) && on;
+        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = invariant ? "true" : "false";
+
         if (_nativeFolders.Count > 0)
         {
             var variable = OperatingSystem.IsWindows() ? "PATH" : OperatingSystem.IsMacOS() ? "DYLD_LIBRARY_PATH" : "LD_LIBRARY_PATH";
@@ -561,6 +567,9 @@ internal sealed partial class PluginWorker : IAsyncDisposable
         public Process Process { get; } = process;
 
         public JsonRpc Rpc { get; } = rpc;
+
+        /// <summary>Gets what the worker may ask of the host over this connection.</summary>
+        public required HostCallbacks Callbacks { get; init; }
 
         public WorkerHello Hello { get; } = hello;
 

@@ -17,6 +17,9 @@ internal sealed class WorkerEndpoint(WorkerStartInfo start, ActivatedPlugin? plu
     private readonly ConcurrentDictionary<int, IKnowledgeBase> _bases = new();
     private int _nextHandle;
 
+    /// <summary>Gets or sets the connection to the host, for what the worker asks of it.</summary>
+    public JsonRpc? Host { get; set; }
+
     private ActivatedPlugin Plugin => plugin ?? throw new PluginException($"The plugin '{start.PluginId}' is not loaded in its worker: {activationError}");
 
     public WorkerHello Hello(int protocolVersion) => new()
@@ -92,10 +95,23 @@ internal sealed class WorkerEndpoint(WorkerStartInfo start, ActivatedPlugin? plu
     public Task<PromptContext> ProcessPrompt(int index, PromptContext prompt, CancellationToken cancellationToken) =>
         GuardAsync(() => Plugin.Preprocessors[index].ProcessPromptAsync(prompt, cancellationToken));
 
-    public IAsyncEnumerable<ChatResponseUpdate> Postprocess(int index, IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context)
+    /// <summary>Runs a postprocessor over a stream the host offers (<see cref="HostCallbacks.Offer"/>), taken from the host in batches.</summary>
+    public IAsyncEnumerable<ChatResponseUpdate> Postprocess(int index, long input, PostprocessorContext context)
     {
         var postprocessor = Guard(() => Plugin.Postprocessors[index]);
-        return GuardStream(ct => postprocessor.ProcessAsync(updates, context, ct)).WithJsonRpcSettings(new JsonRpcEnumerableSettings { MaxReadAhead = WorkerProtocol.ReadAhead });
+        return GuardStream(ct => postprocessor.ProcessAsync(TakeFromHost(input, ct), context, ct)).WithJsonRpcSettings(new JsonRpcEnumerableSettings { MaxReadAhead = WorkerProtocol.ReadAhead });
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> TakeFromHost(long input, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var host = Host ?? throw new InvalidOperationException("The worker is not connected to its host.");
+        while (await host.InvokeWithCancellationAsync<ChatResponseUpdate[]?>(HostCallbacks.TakeUpdatesMethod, [input], cancellationToken).ConfigureAwait(false) is { } batch)
+        {
+            foreach (var update in batch)
+            {
+                yield return update;
+            }
+        }
     }
 
     public Task<int> OpenKnowledgeBase(int index, KnowledgeBaseOptions options, CancellationToken cancellationToken) => GuardAsync(async () =>

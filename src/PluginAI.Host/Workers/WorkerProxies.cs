@@ -217,9 +217,13 @@ internal sealed class WorkerPostprocessor(PluginWorker worker, int index, Postpr
     public async IAsyncEnumerable<ChatResponseUpdate> ProcessAsync(IAsyncEnumerable<ChatResponseUpdate> updates, PostprocessorContext context, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var connection = await worker.GetAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var update in worker.StreamAsync<ChatResponseUpdate>(connection, nameof(WorkerEndpoint.Postprocess), [index, updates, context], cancellationToken).ConfigureAwait(false))
+        var (input, offer) = connection.Callbacks.Offer(updates, cancellationToken);
+        await using (offer.ConfigureAwait(false))
         {
-            yield return update;
+            await foreach (var update in worker.StreamAsync<ChatResponseUpdate>(connection, nameof(WorkerEndpoint.Postprocess), [index, input, context], cancellationToken).ConfigureAwait(false))
+            {
+                yield return update;
+            }
         }
     }
 }
