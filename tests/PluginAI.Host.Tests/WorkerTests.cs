@@ -255,6 +255,62 @@ public sealed class WorkerTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AWorker_ExitsWhenItsHostProcessIsGone_EvenWithItsConnectionOpen()
+    {
+        var folder = _home.AddPlugin("orphan", TestHome.Manifest("Test.Orphan", type: "PluginAI.TestPlugins.Native.NativeTestPlugin", kinds: "\"backend\"", assembly: "PluginAI.TestPlugins.Native.dll"), NativeFixture);
+        using var parent = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        var socketPath = Path.Combine(_home.Root, "w.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        listener.Listen(1);
+        var startPath = Path.Combine(_home.Root, "start.json");
+        await File.WriteAllTextAsync(startPath, System.Text.Json.JsonSerializer.Serialize(new WorkerStartInfo
+        {
+            ProtocolVersion = WorkerProtocol.Version,
+            PluginId = "Test.Orphan",
+            ManifestPath = Path.Combine(folder, "pluginai.json"),
+            EntryFolder = folder,
+            EntryAssembly = "PluginAI.TestPlugins.Native.dll",
+            EntryType = "PluginAI.TestPlugins.Native.NativeTestPlugin",
+            DataDirectory = Path.Combine(_home.Root, "data"),
+            Hardware = TestHome.CpuOnly(),
+            License = PluginAI.Licensing.PluginLicense.Free,
+            SocketPath = socketPath,
+            ParentProcessId = parent.Id,
+        }, WorkerProtocol.Json));
+
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "PluginAI.Worker.dll"), "--start", startPath })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var worker = Process.Start(info)!;
+        try
+        {
+            using var socket = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            using var rpc = WorkerProtocol.Connect(new System.Net.Sockets.NetworkStream(socket), null);
+            rpc.StartListening();
+            var hello = await rpc.InvokeAsync<WorkerHello>(nameof(WorkerEndpoint.Hello), WorkerProtocol.Version);
+            Assert.Equal(worker.Id, hello.ProcessId);
+            Assert.Null(hello.Error);
+            Assert.Single(hello.Backends);
+
+            parent.Kill();
+            await parent.WaitForExitAsync();
+            await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(0, worker.ExitCode);
+        }
+        finally
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill();
+            }
+        }
+    }
+
     private static async Task<ILoadedModel> LoadAsync(PluginHost host) =>
         await Assert.Single(host.GetBackends()).LoadModelAsync(new ModelLoadRequest { ModelPath = "m.test", Capabilities = ModelCapabilities.Chat });
 
