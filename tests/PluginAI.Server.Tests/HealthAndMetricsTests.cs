@@ -41,6 +41,22 @@ public sealed class HealthAndMetricsTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Metrics_count_calls_into_a_plugin_worker_by_plugin()
+    {
+        // The redaction postprocessor runs in a worker process of its own; every chat answer goes through it.
+        await using var host = await ServerHost.StartAsync(configureApp: o => o.Host.Isolation["PluginAI.Redaction"] = PluginAI.Manifest.PluginIsolation.OutOfProcess);
+        var body = JsonSerializer.Serialize(new { model = ServerHost.Model, messages = new[] { new { role = "user", content = "Once upon a time" } }, max_tokens = 8, stream = true });
+        using (var response = await host.Client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json")))
+        {
+            var events = await Sse.ReadEventsAsync(response);
+            Assert.Equal("done-marker", events[^1].Name);
+        }
+
+        var metrics = await host.Client.GetStringAsync("metrics");
+        Assert.Matches("pluginai_worker_calls_total\\{[^}]*method=\"Postprocess\"[^}]*plugin=\"PluginAI.Redaction\"[^}]*\\} [1-9]", metrics);
+    }
+
+    [Fact]
     public async Task Text_completions_continue_the_prompt_streaming_and_not()
     {
         var body = JsonSerializer.Serialize(new { model = ServerHost.Model, prompt = "Once upon a time", max_tokens = 12, temperature = 0 });
