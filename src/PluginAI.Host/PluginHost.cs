@@ -221,6 +221,8 @@ public sealed class PluginHost : IAsyncDisposable
     /// <returns>The folder to load.</returns>
     public static string ResolveInstalledVersion(string folder) => InstalledPluginLayout.ResolveInstalledVersion(folder);
 
+    private const string ManifestChoosesIsolation = "its manifest says so";
+
     private IReadOnlyDictionary<string, Manifest.PluginIsolation> IsolationChoices()
     {
         try
@@ -248,7 +250,7 @@ public sealed class PluginHost : IAsyncDisposable
 
         if (manifest.IsolationDeclared || manifest.Isolation == Manifest.PluginIsolation.OutOfProcess)
         {
-            return (manifest.Isolation, "its manifest says so");
+            return (manifest.Isolation, ManifestChoosesIsolation);
         }
 
         return Workers.NativeLibraries.Ships(entryFolder)
@@ -271,7 +273,7 @@ public sealed class PluginHost : IAsyncDisposable
         var (isolation, why) = ChooseIsolation(manifest, admission.EntryFolder!);
         record.Isolation = isolation;
         record.IsolationReason = why;
-        if (isolation == Manifest.PluginIsolation.InProcess && manifest.IsolationDeclared && Workers.NativeLibraries.Ships(admission.EntryFolder!) && !Options.Isolation.ContainsKey(manifest.Id) && !IsolationChoices().ContainsKey(manifest.Id))
+        if (isolation == Manifest.PluginIsolation.InProcess && why == ManifestChoosesIsolation && Workers.NativeLibraries.Ships(admission.EntryFolder!))
         {
             record.Details = [.. record.Details, $"warning: it ships native libraries and its manifest asks to run in the host's process, where a native crash stops the host; 'pluginai plugins isolate {manifest.Id} process' runs it in a supervised worker process"];
         }
