@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using PluginAI.Runtime.Knowledge;
+using PluginAI.Runtime.Models;
 
 namespace PluginAI.Runtime.Ingestion;
 
@@ -50,10 +51,31 @@ public sealed class IngestionService(PluginHostProvider hosts, KnowledgeBaseServ
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(options);
+        return await RunWithModelAsync(source, sink, embedder.Embedder, embedder.Info.Name, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs an ingestion from any source into any sink, embedding with a model leased from the pool rather than a
+    /// knowledge base's: a cluster node processes documents that other nodes store.
+    /// </summary>
+    /// <param name="source">Where the documents come from.</param>
+    /// <param name="sink">Where the embedded documents go.</param>
+    /// <param name="embedder">The embedding model.</param>
+    /// <param name="knowledgeBase">The knowledge base's name, for reports and progress.</param>
+    /// <param name="options">Limits, parallelism and batch sizes; the folder and filters are not used.</param>
+    /// <param name="progress">Receives progress.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The report.</returns>
+    public async Task<IngestionReport> RunWithModelAsync(IDocumentSource source, IDocumentSink sink, ModelLease embedder, string knowledgeBase, IngestionOptions options, IProgress<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sink);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(options);
         var host = await hosts.GetAsync(cancellationToken).ConfigureAwait(false);
-        var generator = embedder.Embedder.Model.EmbeddingGenerator
-            ?? throw new PluginException($"{embedder.Embedder.Path}: the knowledge base's embedding model computes no embeddings.");
-        var pipeline = new IngestionPipeline(source, sink, generator, host.GetPreprocessors(), embedder.Embedder.Model.Metadata.ModelId, options);
-        return await pipeline.RunAsync(embedder.Info.Name, progress, cancellationToken).ConfigureAwait(false);
+        var generator = embedder.Model.EmbeddingGenerator
+            ?? throw new PluginException($"{embedder.Path}: the embedding model computes no embeddings.");
+        var pipeline = new IngestionPipeline(source, sink, generator, host.GetPreprocessors(), embedder.Model.Metadata.ModelId, options);
+        return await pipeline.RunAsync(knowledgeBase, progress, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,209 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using PluginAI.Retrieval;
+using PluginAI.Runtime.Ingestion;
+
+namespace PluginAI.Cluster;
+
+/// <summary>Progress of a cluster ingestion: documents done, and how many each node has processed.</summary>
+/// <param name="Total">The documents to send.</param>
+/// <param name="Done">The documents finished (stored, unchanged, skipped or failed).</param>
+/// <param name="PerNode">Documents processed by each node so far.</param>
+/// <param name="Last">The last document finished.</param>
+public sealed record ClusterIngestProgress(int Total, int Done, IReadOnlyDictionary<string, int> PerNode, IngestOutcome? Last);
+
+/// <summary>What a cluster ingestion did.</summary>
+public sealed record ClusterIngestReport
+{
+    /// <summary>Gets the knowledge base.</summary>
+    public required string KnowledgeBase { get; init; }
+
+    /// <summary>Gets the number of documents the source offered.</summary>
+    public int Documents { get; init; }
+
+    /// <summary>Gets the documents stored for the first time.</summary>
+    public int Added { get; init; }
+
+    /// <summary>Gets the documents that replaced an older version.</summary>
+    public int Updated { get; init; }
+
+    /// <summary>Gets the documents every replica already held.</summary>
+    public int Unchanged { get; init; }
+
+    /// <summary>Gets the documents left out, with the reason.</summary>
+    public IReadOnlyList<SkippedFile> Skipped { get; init; } = [];
+
+    /// <summary>Gets the documents that could not be stored after every retry, with the last error.</summary>
+    public IReadOnlyList<SkippedFile> Failed { get; init; } = [];
+
+    /// <summary>Gets the documents processed by each node.</summary>
+    public IReadOnlyDictionary<string, int> PerNode { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Gets how many sends were retried (a node left mid-document).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Gets the chunks stored.</summary>
+    public long Chunks { get; init; }
+
+    /// <summary>Gets the time taken.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
+
+/// <summary>Options of a cluster ingestion.</summary>
+public sealed class ClusterIngestOptions
+{
+    /// <summary>Gets or sets how many documents are in flight at once.</summary>
+    public int Parallelism { get; set; } = 8;
+
+    /// <summary>Gets or sets how many times a document is sent before it is reported as failed.</summary>
+    public int Attempts { get; set; } = 8;
+
+    /// <summary>Gets or sets the first wait before a document is sent again; it doubles, up to 5 seconds.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets or sets the largest document sent, in bytes; larger ones are skipped with the reason.</summary>
+    public long MaxDocumentBytes { get; set; } = 64L * 1024 * 1024;
+}
+
+/// <summary>The cluster as a client sees it: ingest, search and status through any gateway node.</summary>
+/// <param name="grains">The cluster client's grain factory.</param>
+public sealed class ClusterGateway(IGrainFactory grains)
+{
+    /// <summary>Sends every document of a source to the cluster; a document whose node leaves mid-way is sent again.</summary>
+    /// <param name="source">The documents.</param>
+    /// <param name="knowledgeBase">The knowledge base.</param>
+    /// <param name="options">Parallelism and retries.</param>
+    /// <param name="progress">Receives progress after each document.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The report.</returns>
+    public async Task<ClusterIngestReport> IngestAsync(IDocumentSource source, string knowledgeBase, ClusterIngestOptions? options = null, IProgress<ClusterIngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ClusterNode.CheckKnowledgeBaseName(knowledgeBase);
+        options ??= new ClusterIngestOptions();
+        var watch = Stopwatch.StartNew();
+        var skipped = new List<SkippedFile>();
+        var documents = await source.ListAsync(skipped, cancellationToken).ConfigureAwait(false);
+        var version = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var failed = new ConcurrentBag<SkippedFile>();
+        var skippedByNodes = new ConcurrentBag<SkippedFile>();
+        var perNode = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        int added = 0, updated = 0, unchanged = 0, retries = 0, done = 0;
+        long chunks = 0;
+        using var gate = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        var tasks = documents.Select(async document =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (document.Length > options.MaxDocumentBytes)
+                {
+                    skippedByNodes.Add(new SkippedFile(document.Key, $"{document.Length} bytes is over the limit of {options.MaxDocumentBytes}"));
+                    return;
+                }
+
+                var content = await source.ReadAsync(document, cancellationToken).ConfigureAwait(false);
+                var upload = new DocumentUpload
+                {
+                    KnowledgeBase = knowledgeBase,
+                    Key = document.Key,
+                    Content = content.ToArray(),
+                    ContentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span)),
+                    MediaType = document.MediaType,
+                    LastModified = document.LastModified,
+                    Version = version,
+                };
+                IngestOutcome? outcome = null;
+                var delay = options.RetryDelay;
+                for (var attempt = 1; outcome is null; attempt++)
+                {
+                    try
+                    {
+                        outcome = await grains.GetGrain<IDocumentGrain>(knowledgeBase + "\n" + document.Key).IngestAsync(upload).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException && exception is not ArgumentException && attempt < options.Attempts)
+                    {
+                        Interlocked.Increment(ref retries);
+                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        failed.Add(new SkippedFile(document.Key, exception.Message));
+                        break;
+                    }
+                }
+
+                if (outcome is not null)
+                {
+                    switch (outcome.Status)
+                    {
+                        case IngestStatus.Added: Interlocked.Increment(ref added); break;
+                        case IngestStatus.Updated: Interlocked.Increment(ref updated); break;
+                        case IngestStatus.Unchanged: Interlocked.Increment(ref unchanged); break;
+                        default: skippedByNodes.Add(new SkippedFile(document.Key, outcome.Reason ?? "skipped")); break;
+                    }
+
+                    if (outcome.Processor.Length > 0)
+                    {
+                        perNode.AddOrUpdate(outcome.Processor, 1, static (_, n) => n + 1);
+                    }
+
+                    if (outcome.Status is IngestStatus.Added or IngestStatus.Updated)
+                    {
+                        Interlocked.Add(ref chunks, outcome.Chunks);
+                    }
+                }
+
+                progress?.Report(new ClusterIngestProgress(documents.Count, Interlocked.Increment(ref done), new Dictionary<string, int>(perNode), outcome));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return new ClusterIngestReport
+        {
+            KnowledgeBase = knowledgeBase,
+            Documents = documents.Count,
+            Added = added,
+            Updated = updated,
+            Unchanged = unchanged,
+            Skipped = [.. skipped, .. skippedByNodes.OrderBy(s => s.Path, StringComparer.Ordinal)],
+            Failed = [.. failed.OrderBy(s => s.Path, StringComparer.Ordinal)],
+            PerNode = new SortedDictionary<string, int>(perNode, StringComparer.Ordinal),
+            Retries = retries,
+            Chunks = chunks,
+            Elapsed = watch.Elapsed,
+        };
+    }
+
+    /// <summary>Searches a knowledge base across the cluster.</summary>
+    /// <param name="knowledgeBase">The knowledge base.</param>
+    /// <param name="query">The query.</param>
+    /// <param name="top">How many passages.</param>
+    /// <param name="mode">The search mode.</param>
+    /// <returns>The best passages across every shard, best first.</returns>
+    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(string knowledgeBase, string query, int top = 5, SearchMode mode = SearchMode.Hybrid)
+    {
+        var hits = await grains.GetGrain<ICoordinatorGrain>(0).SearchAsync(knowledgeBase, new ShardQuery { Text = query, Top = top, Mode = (int)mode }).ConfigureAwait(false);
+        return [.. hits.Select(h => new RetrievedPassage
+        {
+            SourcePath = h.SourcePath,
+            Text = h.Text,
+            Score = h.Score,
+            ChunkIndex = h.ChunkIndex,
+            MediaType = h.MediaType,
+            Page = h.Page,
+            Section = h.Section,
+            StartOffset = h.StartOffset,
+            EndOffset = h.EndOffset,
+        })];
+    }
+
+    /// <summary>Gets every node's status.</summary>
+    /// <returns>The nodes, by name.</returns>
+    public Task<NodeStatus[]> GetStatusAsync() => grains.GetGrain<ICoordinatorGrain>(0).GetStatusAsync();
+}

@@ -1,0 +1,167 @@
+// Grain code continues on the grain's own scheduler; Orleans' analyzer (ORLEANS0014) forbids ConfigureAwait(false) here.
+#pragma warning disable CA2007
+using Orleans.Concurrency;
+using Orleans.Runtime;
+using PluginAI.Retrieval;
+
+namespace PluginAI.Cluster;
+
+/// <summary>Status and search for the whole cluster, coordinated by the node the caller reached.</summary>
+[StatelessWorker]
+internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGrain
+{
+    public async Task<NodeStatus[]> GetStatusAsync()
+    {
+        var members = node.Members();
+        var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var tasks = members
+            .Where(m => m.Status == SiloStatus.Active || !active.Contains(m.Name))
+            .GroupBy(m => m.Name, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(m => m.Status == SiloStatus.Active).First())
+            .Select(async m =>
+            {
+                if (m.Status != SiloStatus.Active)
+                {
+                    return new NodeStatus { Name = m.Name, Address = m.Address, State = m.Status.ToString().ToLowerInvariant() };
+                }
+
+                try
+                {
+                    return await node.Node(m.Name).GetStatusAsync();
+                }
+                catch (Exception exception)
+                {
+                    return new NodeStatus { Name = m.Name, Address = m.Address, State = "not answering: " + exception.Message };
+                }
+            });
+        return [.. (await Task.WhenAll(tasks)).OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    public async Task<PassageHit[]> SearchAsync(string knowledgeBase, ShardQuery query)
+    {
+        ClusterNode.CheckKnowledgeBaseName(knowledgeBase);
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrWhiteSpace(query.Text))
+        {
+            throw new ArgumentException("The search has no query text.", nameof(query));
+        }
+
+        if (query.Top is < 1 or > 1000)
+        {
+            throw new ArgumentException($"Top {query.Top} is out of range: expected 1 to 1000.", nameof(query));
+        }
+
+        if ((SearchMode)query.Mode != SearchMode.Keyword && query.Embedding.Length == 0)
+        {
+            query = new ShardQuery
+            {
+                Text = query.Text,
+                Embedding = await node.EmbedAsync(query.Text),
+                Top = query.Top,
+                Mode = query.Mode,
+                PathGlob = query.PathGlob,
+                MediaTypes = query.MediaTypes,
+            };
+        }
+
+        // Which live node holds which shard, and how fully.
+        var live = node.LiveNodes();
+        var holdings = new Dictionary<int, List<(string Node, int Documents)>>();
+        foreach (var (name, held) in await Task.WhenAll(live.Select(async name => (name, await HoldingsAsync(name, knowledgeBase)))))
+        {
+            foreach (var holding in held)
+            {
+                if (!holdings.TryGetValue(holding.Shard, out var list))
+                {
+                    holdings[holding.Shard] = list = [];
+                }
+
+                list.Add((name, holding.Documents));
+            }
+        }
+
+        // One replica per shard: the one holding the most documents, the shard's first owner among equals.
+        var candidates = holdings.ToDictionary(
+            pair => pair.Key,
+            pair =>
+            {
+                var rank = Replicas.Rank(pair.Key, live);
+                return new Queue<string>(pair.Value.OrderByDescending(h => h.Documents).ThenBy(h => IndexOf(rank, h.Node)).Select(h => h.Node));
+            });
+        var hits = new List<PassageHit>();
+        var pending = candidates.Keys.ToHashSet();
+        while (pending.Count > 0)
+        {
+            var plan = pending
+                .Where(shard => candidates[shard].Count > 0)
+                .GroupBy(shard => candidates[shard].Peek(), StringComparer.Ordinal)
+                .ToList();
+            if (plan.Count == 0)
+            {
+                throw new InvalidOperationException($"Shards {string.Join(", ", pending.Order())} of knowledge base '{knowledgeBase}' have no live replica that answers.");
+            }
+
+            var results = await Task.WhenAll(plan.Select(async group =>
+            {
+                try
+                {
+                    return (group, hits: await node.Node(group.Key).SearchAsync(knowledgeBase, [.. group], query));
+                }
+                catch (Exception exception) when (exception is not ArgumentException)
+                {
+                    return (group, hits: (PassageHit[]?)null);
+                }
+            }));
+            foreach (var (group, found) in results)
+            {
+                foreach (var shard in group)
+                {
+                    if (found is not null)
+                    {
+                        pending.Remove(shard);
+                    }
+                    else
+                    {
+                        candidates[shard].Dequeue();
+                    }
+                }
+
+                if (found is not null)
+                {
+                    hits.AddRange(found);
+                }
+            }
+        }
+
+        return [.. hits
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.SourcePath, StringComparer.Ordinal)
+            .ThenBy(h => h.ChunkIndex)
+            .Take(query.Top)];
+    }
+
+    private async Task<ShardHolding[]> HoldingsAsync(string name, string knowledgeBase)
+    {
+        try
+        {
+            return await node.Node(name).GetHoldingsAsync(knowledgeBase);
+        }
+        catch (Exception exception) when (exception is not ArgumentException)
+        {
+            return [];
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> rank, string name)
+    {
+        for (var i = 0; i < rank.Count; i++)
+        {
+            if (rank[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
+    }
+}
