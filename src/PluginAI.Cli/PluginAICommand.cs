@@ -68,6 +68,7 @@ internal static class PluginAICommand
         root.Subcommands.Add(SourcesCommand.Create(console));
         root.Subcommands.Add(RegistryCommand.Create(console));
         root.Subcommands.Add(ServeCommand.Create(console));
+        root.Subcommands.Add(ClusterCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(CertifyCommand.Create(console));
         root.Subcommands.Add(CertificationsCommand.Create(console));

@@ -120,7 +120,7 @@ public sealed class ClusterGateway(IGrainFactory grains)
                 {
                     try
                     {
-                        outcome = await grains.GetGrain<IDocumentGrain>(knowledgeBase + "\n" + document.Key).IngestAsync(upload).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        outcome = await grains.GetGrain<ICoordinatorGrain>(0).IngestAsync(upload).WaitAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException && exception is not ArgumentException && attempt < options.Attempts)
                     {
@@ -180,6 +180,22 @@ public sealed class ClusterGateway(IGrainFactory grains)
         };
     }
 
+    /// <summary>
+    /// Sends a folder to the cluster. Each document's key is its path inside the folder, prefixed with the folder's name
+    /// (<c>docs/setup.md</c>), never a path on this disk; the filters and size limit of <paramref name="options"/> apply.
+    /// </summary>
+    /// <param name="options">The folder, knowledge base, filters and limits.</param>
+    /// <param name="clusterOptions">Parallelism and retries.</param>
+    /// <param name="progress">Receives progress after each document.</param>
+    /// <param name="cancellationToken">A token to cancel.</param>
+    /// <returns>The report.</returns>
+    public Task<ClusterIngestReport> IngestFolderAsync(IngestionOptions options, ClusterIngestOptions? clusterOptions = null, IProgress<ClusterIngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        clusterOptions ??= new ClusterIngestOptions { MaxDocumentBytes = options.MaxFileBytes };
+        return IngestAsync(new RelativeKeySource(new FolderDocumentSource(options)), options.KnowledgeBase, clusterOptions, progress, cancellationToken);
+    }
+
     /// <summary>Searches a knowledge base across the cluster.</summary>
     /// <param name="knowledgeBase">The knowledge base.</param>
     /// <param name="query">The query.</param>
@@ -206,4 +222,35 @@ public sealed class ClusterGateway(IGrainFactory grains)
     /// <summary>Gets every node's status.</summary>
     /// <returns>The nodes, by name.</returns>
     public Task<NodeStatus[]> GetStatusAsync() => grains.GetGrain<ICoordinatorGrain>(0).GetStatusAsync();
+}
+
+/// <summary>A folder's documents keyed by their path inside the folder, prefixed with the folder's name.</summary>
+internal sealed class RelativeKeySource(FolderDocumentSource inner) : IDocumentSource
+{
+    private readonly ConcurrentDictionary<string, SourceDocument> _local = new(StringComparer.Ordinal);
+    private readonly string _prefix = Path.GetFileName(Path.TrimEndingDirectorySeparator(inner.Folder));
+
+    public string Description => inner.Description;
+
+    public async Task<IReadOnlyList<SourceDocument>> ListAsync(ICollection<SkippedFile> skipped, CancellationToken cancellationToken = default)
+    {
+        var documents = await inner.ListAsync(skipped, cancellationToken).ConfigureAwait(false);
+        var result = new List<SourceDocument>(documents.Count);
+        foreach (var document in documents)
+        {
+            var key = _prefix + "/" + Path.GetRelativePath(inner.Folder, document.Key).Replace(Path.DirectorySeparatorChar, '/');
+            _local[key] = document;
+            result.Add(document with { Key = key });
+        }
+
+        return result;
+    }
+
+    public Task<ReadOnlyMemory<byte>> ReadAsync(SourceDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return inner.ReadAsync(_local.TryGetValue(document.Key, out var local) ? local : document, cancellationToken);
+    }
+
+    public bool IsRemoved(string key) => false;
 }

@@ -58,7 +58,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         _logger = logger;
         Options = options.Value;
         Name = silo.Name;
-        Address = silo.SiloAddress.ToString();
+        Address = silo.SiloAddress.Endpoint.ToString();
         Root = Path.Combine(hosts.Paths.Home, "cluster");
     }
 
@@ -74,7 +74,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         [.. _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).Distinct(StringComparer.Ordinal)];
 
     public IReadOnlyList<(string Name, string Address, SiloStatus Status)> Members() =>
-        [.. _membership.CurrentSnapshot.Members.Values.Select(m => (m.Name, m.SiloAddress.ToString(), m.Status))];
+        [.. _membership.CurrentSnapshot.Members.Values.Select(m => (m.Name, m.SiloAddress.Endpoint.ToString(), m.Status))];
 
     public INodeGrain Node(string name) => _grains.GetGrain<INodeGrain>(name);
 

@@ -8,8 +8,16 @@ namespace PluginAI.Cluster;
 
 /// <summary>Status and search for the whole cluster, coordinated by the node the caller reached.</summary>
 [StatelessWorker]
+[Reentrant]
 internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGrain
 {
+    public Task<IngestOutcome> IngestAsync(DocumentUpload upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ClusterNode.CheckKnowledgeBaseName(upload.KnowledgeBase);
+        return GrainFactory.GetGrain<IDocumentGrain>(upload.KnowledgeBase + "\n" + upload.Key).IngestAsync(upload);
+    }
+
     public async Task<NodeStatus[]> GetStatusAsync()
     {
         var members = node.Members();

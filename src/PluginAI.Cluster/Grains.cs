@@ -51,6 +51,13 @@ public interface ICoordinatorGrain : IGrainWithIntegerKey
     [ResponseTimeout("00:00:30")]
     Task<NodeStatus[]> GetStatusAsync();
 
+    /// <summary>
+    /// Ingests one document through this node, so that a call to a node that dies mid-document fails as soon as the
+    /// cluster declares it dead, rather than when a client's own timeout runs out.
+    /// </summary>
+    [ResponseTimeout("00:10:00")]
+    Task<IngestOutcome> IngestAsync(DocumentUpload upload);
+
     /// <summary>Searches a knowledge base across the cluster: one live replica of every shard, merged.</summary>
     [ResponseTimeout("00:01:00")]
     Task<PassageHit[]> SearchAsync(string knowledgeBase, ShardQuery query);

@@ -21,10 +21,12 @@ internal static class IngestCommand
         var followLinks = new Option<bool>("--follow-links") { Description = "Follow symbolic links that lead outside the folder (by default they are skipped with the reason)." };
         var json = PluginAICommand.JsonOption();
         json.Description = "Write the report as JSON on standard output, and progress events as JSON lines on standard error.";
-        var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, followLinks, json };
+        var cluster = ClusterCommand.ClusterOption();
+        cluster.Description = "Send the documents to a PluginAI cluster through this gateway (HOST:PORT or redis://HOST:PORT) instead of this machine's knowledge base: the nodes parse, chunk and embed them and each is stored on two nodes.";
+        var secretFile = ClusterCommand.SecretFileOption();
+        var command = new Command("ingest", "Add a folder of documents to a knowledge base; unchanged files are skipped, deleted ones removed.") { folder, kb, include, exclude, maxSize, followLinks, json, cluster, secretFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var services = CliServices.Create(parse);
             var options = new IngestionOptions
             {
                 Folder = parse.GetValue(folder)!.FullName,
@@ -42,6 +44,12 @@ internal static class IngestCommand
                 options.Exclude.Add(glob);
             }
 
+            if (parse.GetValue(cluster) is { } gateway)
+            {
+                return await ClusterCommand.IngestAsync(console, gateway, ClusterCommand.ReadSecret(parse.GetValue(secretFile)), options, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var services = CliServices.Create(parse);
             var report = await RunAsync(console, services.GetRequiredService<IngestionService>(), options, showProgress: !parse.GetValue(json), cancellationToken, jsonProgress: parse.GetValue(json)).ConfigureAwait(false);
             if (parse.GetValue(json))
             {

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PluginAI.Retrieval;
+
+namespace PluginAI.Cluster.Tests;
+
+/// <summary>A real cluster: three <c>pluginai cluster node</c> processes on loopback with Redis membership.</summary>
+public sealed class ProcessClusterTests
+{
+    [Fact]
+    public async Task Three_node_processes_on_redis_keep_every_document_twice_after_one_is_killed_mid_ingestion()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pluginai-cluster-processes", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var processes = new List<Process>();
+        try
+        {
+            var redisPort = FreePort();
+            processes.Add(Start("redis-server", ["--port", redisPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], root));
+            await WaitForPortAsync(redisPort);
+            var secret = Path.Combine(root, "secret");
+            await File.WriteAllTextAsync(secret, "a shared secret of this test cluster");
+            var nodes = new List<(string Name, int Gateway, Process Process)>();
+            for (var i = 0; i < 3; i++)
+            {
+                var (silo, gatewayPort) = (FreePort(), FreePort());
+                var name = $"node{i}";
+                var process = Start("dotnet", [
+                    ClusterFixture.Metadata("PluginAICli"), "--home", Path.Combine(root, name), "cluster", "node", "--name", name,
+                    "--clustering", $"redis://127.0.0.1:{redisPort}", "--silo-port", silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "--gateway-port", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--secret-file", secret, "--json"], root);
+                processes.Add(process);
+                nodes.Add((name, gatewayPort, process));
+            }
+
+            foreach (var node in nodes)
+            {
+                var line = await node.Process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                Assert.True(line is not null && line.Contains("\"joined\"", StringComparison.Ordinal), $"{node.Name} did not join: {line} {await ErrorsAsync(node.Process)}");
+            }
+
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleansClient(client => client.UsePluginAICluster($"127.0.0.1:{nodes[0].Gateway}", "a shared secret of this test cluster"));
+            using var host = builder.Build();
+            await host.StartAsync();
+            var grains = host.Services.GetRequiredService<IClusterClient>();
+            var gateway = new ClusterGateway(grains);
+
+            var folder = Path.Combine(root, "corpus");
+            Directory.CreateDirectory(folder);
+            for (var i = 0; i < 36; i++)
+            {
+                await File.WriteAllTextAsync(Path.Combine(folder, $"note-{i:D2}.md"), $"# Note {i}\n\nThis is note {i} of the process test. It describes item {i} and the {(i % 2 == 0 ? "river crossing" : "mountain pass")} near it.\n");
+            }
+
+            var victim = nodes[2];
+            var killed = false;
+            var progress = new SyncProgress(p =>
+            {
+                if (p.Done >= 8 && !killed)
+                {
+                    killed = true;
+                    victim.Process.Kill();
+                }
+            });
+            var report = await gateway.IngestFolderAsync(new Runtime.Ingestion.IngestionOptions { Folder = folder, KnowledgeBase = "notes" }, new ClusterIngestOptions { Parallelism = 3 }, progress);
+
+            Assert.True(killed, "the node was not killed during the ingestion");
+            Assert.Empty(report.Failed);
+            Assert.Equal(36, report.Added + report.Updated + report.Unchanged);
+
+            var live = nodes.Take(2).Select(n => n.Name).ToList();
+            Dictionary<string, List<string>> holders = [];
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            while (DateTime.UtcNow < deadline)
+            {
+                holders = await HoldersAsync(grains, live, "notes");
+                if (holders.Count == 36 && holders.Values.All(v => v.Count == 2))
+                {
+                    break;
+                }
+
+                await Task.Delay(1000);
+            }
+
+            Assert.Equal(36, holders.Count);
+            Assert.All(holders, pair => Assert.True(pair.Value.Count == 2, $"{pair.Key} is held by {string.Join(", ", pair.Value)}"));
+            Assert.All(holders.Keys, key => Assert.StartsWith("corpus/", key, StringComparison.Ordinal));
+
+            var hits = await gateway.SearchAsync("notes", "note 17 of the process test", top: 3, SearchMode.Keyword);
+            Assert.Equal("corpus/note-17.md", hits[0].SourcePath);
+
+            var status = await gateway.GetStatusAsync();
+            Assert.Equal(2, status.Count(s => s.State == "active"));
+            Assert.Equal(72, status.Where(s => s.State == "active").Sum(s => s.DocumentsHeld));
+
+            // A client without the secret is refused.
+            var stranger = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            stranger.UseOrleansClient(client => client.UsePluginAICluster($"127.0.0.1:{nodes[0].Gateway}"));
+            using var strangerHost = stranger.Build();
+            await strangerHost.StartAsync();
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => new ClusterGateway(strangerHost.Services.GetRequiredService<IClusterClient>()).GetStatusAsync());
+            Assert.Contains("cluster secret", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+
+                process.Dispose();
+            }
+
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<Dictionary<string, List<string>>> HoldersAsync(IGrainFactory grains, IEnumerable<string> nodes, string knowledgeBase)
+    {
+        var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var name in nodes)
+        {
+            for (var shard = 0; shard < 16; shard++)
+            {
+                foreach (var document in await grains.GetGrain<INodeGrain>(name).ListAsync(knowledgeBase, shard))
+                {
+                    if (!holders.TryGetValue(document.Key, out var list))
+                    {
+                        holders[document.Key] = list = [];
+                    }
+
+                    list.Add(name);
+                }
+            }
+        }
+
+        return holders;
+    }
+
+    private static Process Start(string file, IEnumerable<string> arguments, string directory)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+    }
+
+    private static async Task<string> ErrorsAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            return string.Empty;
+        }
+
+        return await process.StandardError.ReadToEndAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private sealed class SyncProgress(Action<ClusterIngestProgress> report) : IProgress<ClusterIngestProgress>
+    {
+        public void Report(ClusterIngestProgress value) => report(value);
+    }
+}
