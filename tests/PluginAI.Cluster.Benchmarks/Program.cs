@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PluginAI.Cluster;
+using PluginAI.Runtime;
+using PluginAI.Runtime.Ingestion;
+
+// Cluster ingestion figures on this machine: documents per second through 1, 2 and 3 nodes (real Orleans silos on
+// loopback TCP with development membership, in this one process), against the same documents ingested locally, and the
+// cost of a second copy of every document.
+//
+//   dotnet run -c Release --project tests/PluginAI.Cluster.Benchmarks -- [copies of the corpus, default 2]
+var copies = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
+var corpusFolder = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RetrievalCorpus").Value!;
+var root = Path.Combine(Path.GetTempPath(), "pluginai-cluster-bench", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(root);
+var files = Directory.EnumerateFiles(corpusFolder, "*.md").Order(StringComparer.Ordinal).ToList();
+MemoryDocumentSource Warmup()
+{
+    var source = new MemoryDocumentSource("warm-up");
+    foreach (var file in files.Take(4))
+    {
+        source.Add(Path.GetFileName(file), File.ReadAllBytes(file), "text/markdown");
+    }
+
+    return source;
+}
+
+MemoryDocumentSource Corpus()
+{
+    var source = new MemoryDocumentSource("pydoc");
+    for (var copy = 0; copy < copies; copy++)
+    {
+        foreach (var file in files)
+        {
+            source.Add($"copy{copy}/{Path.GetFileName(file)}", File.ReadAllBytes(file), "text/markdown");
+        }
+    }
+
+    return source;
+}
+
+var documents = files.Count * copies;
+var bytes = files.Sum(f => new FileInfo(f).Length) * copies;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"corpus: {documents} documents, {bytes / 1024.0:0} KiB (tests/data/retrieval/corpus x{copies}); {Environment.ProcessorCount} cores"));
+
+void Configure(PluginAIOptions options, string home)
+{
+    options.Host.HomeDirectory = home;
+    options.Host.IncludeBundledPlugins = false;
+    options.Host.AllowUnsigned = true;
+    options.Host.AdditionalPluginDirectories.Add(Path.Combine(AppContext.BaseDirectory, "TestPlugins"));
+}
+
+// Local: the same pipeline, one process, no cluster.
+{
+    await using var services = new ServiceCollection().AddPluginAI(o => Configure(o, Path.Combine(root, "local"))).BuildServiceProvider();
+    var ingestion = services.GetRequiredService<IngestionService>();
+    await ingestion.IngestAsync("warmup", Warmup(), new IngestionOptions { KnowledgeBase = "warmup", Parallelism = 1 });
+    var watch = Stopwatch.StartNew();
+    var report = await ingestion.IngestAsync("pydoc", Corpus(), new IngestionOptions { KnowledgeBase = "pydoc", Parallelism = 1 });
+    Report("local, 1 worker", report.Added, watch.Elapsed, report.Chunks);
+    watch.Restart();
+    report = await ingestion.IngestAsync("pydoc2", Corpus(), new IngestionOptions { KnowledgeBase = "pydoc2" });
+    Report($"local, {Environment.ProcessorCount} workers", report.Added, watch.Elapsed, report.Chunks);
+}
+
+foreach (var (nodes, replicas) in new[] { (1, 1), (2, 1), (2, 2), (3, 2) })
+{
+    var silos = new List<IHost>();
+    var primary = FreePort();
+    for (var i = 0; i < nodes; i++)
+    {
+        var settings = new ClusterNodeSettings
+        {
+            Name = $"n{nodes}r{replicas}-{i}",
+            Primary = i == 0 ? null : $"127.0.0.1:{primary}",
+            SiloPort = i == 0 ? primary : FreePort(),
+            GatewayPort = FreePort(),
+            ClusterId = $"bench-{nodes}-{replicas}",
+        };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddPluginAI(o => Configure(o, Path.Combine(root, settings.Name)));
+        builder.UseOrleans(silo => silo.UsePluginAINode(settings, o => o.ReplicationFactor = replicas));
+        var host = builder.Build();
+        await host.StartAsync();
+        silos.Add(host);
+    }
+
+    var gatewayPort = silos[0].Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().GatewayAddress!.Endpoint.Port;
+    var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    clientBuilder.Logging.SetMinimumLevel(LogLevel.Error);
+    clientBuilder.UseOrleansClient(c => c.UsePluginAICluster($"127.0.0.1:{gatewayPort}", clusterId: $"bench-{nodes}-{replicas}"));
+    using var client = clientBuilder.Build();
+    await client.StartAsync();
+    var gateway = new ClusterGateway(client.Services.GetRequiredService<IClusterClient>());
+    await WaitForMembersAsync(gateway, nodes);
+    await gateway.IngestAsync(Warmup(), "warmup", new ClusterIngestOptions { Parallelism = 2 * nodes });
+    var watch = Stopwatch.StartNew();
+    var result = await gateway.IngestAsync(Corpus(), "pydoc", new ClusterIngestOptions { Parallelism = 2 * nodes });
+    var elapsed = watch.Elapsed;
+    if (result.Failed.Count > 0)
+    {
+        throw new InvalidOperationException($"{result.Failed.Count} documents failed: {result.Failed[0].Reason}");
+    }
+
+    Report($"cluster, {nodes} node(s), {replicas} cop{(replicas == 1 ? "y" : "ies")}", result.Added, elapsed, result.Chunks, string.Join(" ", result.PerNode.Select(p => $"{p.Key}={p.Value}")));
+
+    // Coordination alone: the same documents again, every replica already holding them (no parsing or embedding).
+    watch.Restart();
+    var again = await gateway.IngestAsync(Corpus(), "pydoc", new ClusterIngestOptions { Parallelism = 1 });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    unchanged re-send, one at a time: {again.Unchanged} documents, {watch.Elapsed.TotalMilliseconds / Math.Max(1, again.Unchanged):0.00} ms per document"));
+
+    await client.StopAsync();
+    foreach (var silo in silos.AsEnumerable().Reverse())
+    {
+        await silo.StopAsync();
+        silo.Dispose();
+    }
+}
+
+try
+{
+    Directory.Delete(root, recursive: true);
+}
+catch (IOException)
+{
+}
+
+static void Report(string what, int added, TimeSpan elapsed, long chunks, string extra = "") =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-32} {added,4} documents {chunks,5} chunks {elapsed.TotalSeconds,7:0.00} s {added / elapsed.TotalSeconds,7:0.00} documents/s {elapsed.TotalMilliseconds / Math.Max(1, added),8:0.0} ms/document {extra}"));
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task WaitForMembersAsync(ClusterGateway gateway, int nodes)
+{
+    var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+    while ((await gateway.GetStatusAsync()).Count(s => s.State == "active") < nodes)
+    {
+        if (DateTime.UtcNow > deadline)
+        {
+            throw new TimeoutException($"the cluster did not reach {nodes} active nodes");
+        }
+
+        await Task.Delay(250);
+    }
+}
+
+internal sealed partial class Program;
