@@ -35,7 +35,7 @@ public enum IngestStatus
     /// <summary>Replaced an older version.</summary>
     Updated,
 
-    /// <summary>Every replica already held this content.</summary>
+    /// <summary>The replicas already held this content (a copy missing from one owner was made).</summary>
     Unchanged,
 
     /// <summary>Not stored: no parser takes it, or it has no text.</summary>

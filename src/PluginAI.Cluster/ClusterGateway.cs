@@ -201,10 +201,14 @@ public sealed class ClusterGateway(IGrainFactory grains)
     /// <param name="query">The query.</param>
     /// <param name="top">How many passages.</param>
     /// <param name="mode">The search mode.</param>
+    /// <param name="pathGlob">Only passages of documents whose key matches this glob.</param>
+    /// <param name="mediaTypes">Only passages of these media types.</param>
     /// <returns>The best passages across every shard, best first.</returns>
-    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(string knowledgeBase, string query, int top = 5, SearchMode mode = SearchMode.Hybrid)
+    public async Task<IReadOnlyList<RetrievedPassage>> SearchAsync(string knowledgeBase, string query, int top = 5, SearchMode mode = SearchMode.Hybrid, string? pathGlob = null, IReadOnlyList<string>? mediaTypes = null)
     {
-        var hits = await grains.GetGrain<ICoordinatorGrain>(0).SearchAsync(knowledgeBase, new ShardQuery { Text = query, Top = top, Mode = (int)mode }).ConfigureAwait(false);
+        var hits = await grains.GetGrain<ICoordinatorGrain>(0).SearchAsync(
+            knowledgeBase,
+            new ShardQuery { Text = query, Top = top, Mode = (int)mode, PathGlob = pathGlob, MediaTypes = [.. mediaTypes ?? []] }).ConfigureAwait(false);
         return [.. hits.Select(h => new RetrievedPassage
         {
             SourcePath = h.SourcePath,

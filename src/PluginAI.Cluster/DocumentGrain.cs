@@ -68,7 +68,9 @@ internal sealed partial class DocumentGrain(ClusterNode node, ILogger<DocumentGr
         return new IngestOutcome
         {
             Key = upload.Key,
-            Status = held.Any(h => h is not null) ? IngestStatus.Updated : IngestStatus.Added,
+            Status = held.Any(h => h is not null && h.ContentHash != upload.ContentHash) ? IngestStatus.Updated
+                : held.Any(h => h is not null) ? IngestStatus.Unchanged
+                : IngestStatus.Added,
             Processor = node.Name,
             StoredOn = [.. stored],
             Chunks = replica.Stored.Chunks,

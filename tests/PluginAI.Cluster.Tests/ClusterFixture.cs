@@ -55,12 +55,16 @@ internal sealed class ClusterFixture : IAsyncDisposable
     }
 
     /// <summary>Gets, for every document key, the live nodes that hold it.</summary>
-    public async Task<Dictionary<string, List<string>>> HoldersAsync(string knowledgeBase, int shards = 16)
+    public Task<Dictionary<string, List<string>>> HoldersAsync(string knowledgeBase, int shards = 16) =>
+        HoldersAsync(knowledgeBase, Cluster.Silos.Select(s => s.Name), shards);
+
+    /// <summary>Gets, for every document key, the given nodes that hold it, with the content hash each holds.</summary>
+    public async Task<Dictionary<string, List<string>>> HoldersAsync(string knowledgeBase, IEnumerable<string> nodes, int shards = 16, Dictionary<string, List<string>>? hashes = null)
     {
         var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var silo in Cluster.Silos)
+        foreach (var name in nodes)
         {
-            var node = Cluster.Client.GetGrain<INodeGrain>(silo.Name);
+            var node = Cluster.Client.GetGrain<INodeGrain>(name);
             for (var shard = 0; shard < shards; shard++)
             {
                 foreach (var document in await node.ListAsync(knowledgeBase, shard))
@@ -70,7 +74,16 @@ internal sealed class ClusterFixture : IAsyncDisposable
                         holders[document.Key] = list = [];
                     }
 
-                    list.Add(silo.Name);
+                    list.Add(name);
+                    if (hashes is not null)
+                    {
+                        if (!hashes.TryGetValue(document.Key, out var seen))
+                        {
+                            hashes[document.Key] = seen = [];
+                        }
+
+                        seen.Add(document.ContentHash);
+                    }
                 }
             }
         }

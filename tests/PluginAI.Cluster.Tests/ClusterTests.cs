@@ -16,14 +16,14 @@ public sealed class ClusterTests
         "bridge cables", "paper recycling",
     ];
 
-    private static MemoryDocumentSource SmallCorpus(int count)
+    private static MemoryDocumentSource SmallCorpus(int count, int first = 0, Func<int, string>? extra = null)
     {
         var source = new MemoryDocumentSource("test corpus");
-        for (var i = 0; i < count; i++)
+        for (var i = first; i < first + count; i++)
         {
             var topic = Topics[i % Topics.Length];
             var text = $"# Notes on {topic}, part {i}\n\nThis note, number {i}, is about {topic}. It explains how {topic} work in practice, "
-                + $"what people who study {topic} measure, and why {topic} matter to the region described in note {i}.\n";
+                + $"what people who study {topic} measure, and why {topic} matter to the region described in note {i}.\n" + (extra?.Invoke(i) ?? string.Empty);
             source.Add($"notes/{i:D3}-{topic.Replace(' ', '-')}.md", Encoding.UTF8.GetBytes(text), "text/markdown");
         }
 
@@ -101,6 +101,86 @@ public sealed class ClusterTests
 
         var hits = await fixture.Gateway.SearchAsync("notes", "how do glaciers retreat", top: 3, SearchMode.Vector);
         Assert.Contains("glacier", hits[0].SourcePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_late_takes_its_shards_and_a_node_that_comes_back_catches_up_with_what_it_missed()
+    {
+        await using var fixture = await ClusterFixture.StartAsync();
+        Assert.Empty((await fixture.Gateway.IngestAsync(SmallCorpus(20), "notes")).Failed);
+
+        // A fourth node joins: it becomes an owner of the shards it ranks first or second on, and is given them.
+        var late = await fixture.Cluster.StartAdditionalSiloAsync();
+        var live = fixture.Cluster.Silos.Select(s => s.Name).ToList();
+        Assert.Equal(4, live.Count);
+        await ConvergeAsync(fixture, live, 20, expectedHashes: null);
+        Assert.Contains(late.Name, (await fixture.HoldersAsync("notes", live)).Values.SelectMany(v => v));
+
+        // A node leaves; while it is away five documents change and ten are added.
+        var away = fixture.Cluster.Silos[1];
+        await fixture.Cluster.StopSiloAsync(away);
+        await ConvergeAsync(fixture, [.. fixture.Cluster.Silos.Select(s => s.Name)], 20, expectedHashes: null);
+        var changed = SmallCorpus(20, extra: i => i < 5 ? "It was revised while one node was away.\n" : string.Empty);
+        foreach (var document in await SmallCorpus(10, first: 20).ListAsync([]))
+        {
+            changed.Add(document.Key, await SmallCorpus(10, first: 20).ReadAsync(document), "text/markdown");
+        }
+
+        var report = await fixture.Gateway.IngestAsync(changed, "notes");
+        Assert.Empty(report.Failed);
+        Assert.Equal(5, report.Updated);
+        Assert.Equal(10, report.Added);
+        Assert.Equal(15, report.Unchanged);
+
+        // It comes back under its name, with its old copies: repair brings it what it missed and every newer version,
+        // and no copy anywhere is left behind at an older version.
+        var back = await fixture.Cluster.StartSiloAsync(1, fixture.Cluster.Options);
+        try
+        {
+            var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var document in await changed.ListAsync([]))
+            {
+                expected[document.Key] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData((await changed.ReadAsync(document)).Span));
+            }
+
+            Assert.Equal(away.Name, back.Name);
+            live = [.. fixture.Cluster.Silos.Select(s => s.Name).Append(back.Name).Distinct()];
+            var holders = await ConvergeAsync(fixture, live, 30, expected);
+            Assert.Contains(back.Name, holders.Values.SelectMany(v => v));
+        }
+        finally
+        {
+            await back.StopSiloAsync(stopGracefully: true);
+            await back.DisposeAsync();
+        }
+    }
+
+    /// <summary>Whether a document is held exactly by its shard's two owners among the live nodes.</summary>
+    private static bool OnOwners(string key, List<string> holders, IReadOnlyList<string> live) =>
+        holders.Order(StringComparer.Ordinal).SequenceEqual(Replicas.Owners(Replicas.ShardOf(key, 16), live, 2).Order(StringComparer.Ordinal));
+
+    private static async Task<Dictionary<string, List<string>>> ConvergeAsync(ClusterFixture fixture, IReadOnlyList<string> live, int documents, Dictionary<string, string>? expectedHashes)
+    {
+        Dictionary<string, List<string>> holders = [];
+        Dictionary<string, List<string>> hashes = [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            hashes = [];
+            holders = await fixture.HoldersAsync("notes", live, hashes: hashes);
+            if (holders.Count == documents && holders.All(pair => OnOwners(pair.Key, pair.Value, live))
+                && (expectedHashes is null || hashes.All(pair => pair.Value.All(h => h == expectedHashes[pair.Key]))))
+            {
+                return holders;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Equal(documents, holders.Count);
+        Assert.All(holders, pair => Assert.True(OnOwners(pair.Key, pair.Value, live), $"{pair.Key} is held by {string.Join(", ", pair.Value)}, not by its owners {string.Join(", ", Replicas.Owners(Replicas.ShardOf(pair.Key, 16), live, 2))}"));
+        Assert.All(hashes, pair => Assert.True(expectedHashes is null || pair.Value.All(h => h == expectedHashes[pair.Key]), $"{pair.Key} is held at an older version"));
+        return holders;
     }
 
     [Fact]

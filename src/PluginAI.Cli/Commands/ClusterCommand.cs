@@ -219,6 +219,21 @@ internal static class ClusterCommand
         return report.Failed.Count > 0 ? 1 : 0;
     }
 
+    public static async Task<IReadOnlyList<PluginAI.Retrieval.RetrievedPassage>> SearchAsync(string cluster, string? secret, PluginAI.Runtime.Knowledge.SearchRequest request, CancellationToken cancellationToken)
+    {
+        using var client = await ConnectAsync(cluster, secret, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await client.Services.GetRequiredService<ClusterGateway>()
+                .SearchAsync(request.KnowledgeBase, request.Query, request.Top, request.Mode, request.PathGlob, request.MediaTypes)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new CliException(exception.Message);
+        }
+    }
+
     private static void Render(IAnsiConsole console, ClusterIngestReport report)
     {
         var table = new Table().RoundedBorder().Title($"[bold]Ingested into '{Markup.Escape(report.KnowledgeBase)}' across the cluster[/]").HideHeaders();
