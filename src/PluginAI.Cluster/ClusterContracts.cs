@@ -196,7 +196,7 @@ public sealed class NodeStatus
     /// <summary>Gets the models loaded in the node's pool.</summary>
     [Id(7)] public string[] ModelsLoaded { get; init; } = [];
 
-    /// <summary>Gets the number of documents being processed on the node now.</summary>
+    /// <summary>Gets the documents being processed and chat requests being answered on the node now.</summary>
     [Id(8)] public int QueueDepth { get; init; }
 
     /// <summary>Gets the number of document copies held.</summary>
@@ -210,4 +210,10 @@ public sealed class NodeStatus
 
     /// <summary>Gets the replicas copied to other nodes by repair since the node started.</summary>
     [Id(12)] public long ReplicasRepaired { get; init; }
+
+    /// <summary>Gets the chat models registered on the node, which it can load.</summary>
+    [Id(13)] public string[] ModelsAvailable { get; init; } = [];
+
+    /// <summary>Gets the chat requests being answered on the node now.</summary>
+    [Id(14)] public int ChatsInProgress { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.AI;
 using PluginAI.Retrieval;
 using PluginAI.Runtime.Ingestion;
 
@@ -221,6 +222,43 @@ public sealed class ClusterGateway(IGrainFactory grains)
             StartOffset = h.StartOffset,
             EndOffset = h.EndOffset,
         })];
+    }
+
+    /// <summary>Gets the chat models registered on any live node.</summary>
+    /// <returns>The names, sorted.</returns>
+    public async Task<IReadOnlyList<string>> ListChatModelsAsync()
+    {
+        var nodes = await GetStatusAsync().ConfigureAwait(false);
+        return [.. nodes.Where(n => n.State == "active").SelectMany(n => n.ModelsAvailable).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Streams a chat answer from the cluster: a node that has the model loaded and the fewest requests in progress,
+    /// or else the least busy node that has it registered.
+    /// </summary>
+    /// <param name="model">The model's registered name.</param>
+    /// <param name="messages">The conversation.</param>
+    /// <param name="options">Sampling, limits, response format and tool declarations.</param>
+    /// <param name="cancellationToken">Cancels the generation on the node.</param>
+    /// <returns>The updates, and the node that answers as the first update's <see cref="ChatResponseUpdate.AdditionalProperties"/> entry <c>node</c>.</returns>
+    public async IAsyncEnumerable<ChatResponseUpdate> StreamChatAsync(string model, IReadOnlyList<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var node = await grains.GetGrain<ICoordinatorGrain>(0).RouteAsync(model).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var messagesJson = System.Text.Json.JsonSerializer.Serialize(messages, AIJsonUtilities.DefaultOptions);
+        var wire = PluginAI.Host.Workers.WireChatOptions.From(options);
+        var optionsJson = wire is null ? null : System.Text.Json.JsonSerializer.Serialize(wire, ClusterNode.WireJson);
+        var first = true;
+        await foreach (var json in grains.GetGrain<INodeGrain>(node).ChatAsync(model, messagesJson, optionsJson, cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            var update = System.Text.Json.JsonSerializer.Deserialize<ChatResponseUpdate>(json, AIJsonUtilities.DefaultOptions)!;
+            if (first)
+            {
+                (update.AdditionalProperties ??= [])["node"] = node;
+                first = false;
+            }
+
+            yield return update;
+        }
     }
 
     /// <summary>Gets every node's status.</summary>

@@ -12,6 +12,7 @@ using PluginAI.Backends;
 using PluginAI.Processing;
 using PluginAI.Retrieval;
 using PluginAI.Runtime;
+using PluginAI.Runtime.Chat;
 using PluginAI.Runtime.Ingestion;
 using PluginAI.Runtime.Knowledge;
 using PluginAI.Runtime.Models;
@@ -27,6 +28,8 @@ internal sealed partial class ClusterNode : IAsyncDisposable
 {
     private readonly KnowledgeBaseService _knowledgeBases;
     private readonly IngestionService _ingestion;
+    private readonly ChatService _chat;
+    private readonly ModelService _models;
     private readonly ModelPool _pool;
     private readonly PluginHostProvider _hosts;
     private readonly IClusterMembershipService _membership;
@@ -35,12 +38,15 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<KnowledgeBaseSession>>> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _shardLocks = new(StringComparer.Ordinal);
     private int _queueDepth;
+    private int _chats;
     private long _processed;
     private long _repaired;
 
     public ClusterNode(
         KnowledgeBaseService knowledgeBases,
         IngestionService ingestion,
+        ChatService chat,
+        ModelService models,
         ModelPool pool,
         PluginHostProvider hosts,
         IClusterMembershipService membership,
@@ -51,6 +57,8 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     {
         _knowledgeBases = knowledgeBases;
         _ingestion = ingestion;
+        _chat = chat;
+        _models = models;
         _pool = pool;
         _hosts = hosts;
         _membership = membership;
@@ -112,7 +120,9 @@ internal sealed partial class ClusterNode : IAsyncDisposable
             MemoryBytes = hardware.Memory.TotalBytes,
             Accelerators = [.. hardware.Accelerators.Select(a => $"{a.Type} {a.Name}")],
             ModelsLoaded = [.. _pool.List().Select(m => m.Name)],
-            QueueDepth = Volatile.Read(ref _queueDepth),
+            QueueDepth = Volatile.Read(ref _queueDepth) + Volatile.Read(ref _chats),
+            ChatsInProgress = Volatile.Read(ref _chats),
+            ModelsAvailable = ChatModels(),
             DocumentsHeld = documents,
             ShardsHeld = shards,
             DocumentsProcessed = Interlocked.Read(ref _processed),
@@ -274,6 +284,31 @@ internal sealed partial class ClusterNode : IAsyncDisposable
 
         return [.. hits];
     }
+
+    public string[] ChatModels() => [.. _models.List().Select(m => m.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>Streams a chat answer through this node's chat service: its model pool, scheduler and postprocessors.</summary>
+    public async IAsyncEnumerable<string> ChatAsync(string model, string messagesJson, string? optionsJson, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var messages = JsonSerializer.Deserialize<List<ChatMessage>>(messagesJson, AIJsonUtilities.DefaultOptions)
+            ?? throw new ArgumentException("The chat request carries no messages.", nameof(messagesJson));
+        var options = optionsJson is null ? null : JsonSerializer.Deserialize<PluginAI.Host.Workers.WireChatOptions>(optionsJson, WireJson)?.ToOptions();
+        Interlocked.Increment(ref _chats);
+        try
+        {
+            await using var session = await _chat.OpenAsync(new ChatSessionOptions { Model = model }, cancellationToken).ConfigureAwait(false);
+            await foreach (var update in session.Stream(messages, options, cancellationToken).Updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                yield return JsonSerializer.Serialize(update, AIJsonUtilities.DefaultOptions);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _chats);
+        }
+    }
+
+    internal static JsonSerializerOptions WireJson { get; } = new(JsonSerializerDefaults.Web);
 
     public async Task<float[]> EmbedAsync(string text, CancellationToken cancellationToken = default)
     {

@@ -45,6 +45,23 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
         return [.. (await Task.WhenAll(tasks)).OrderBy(s => s.Name, StringComparer.Ordinal)];
     }
 
+    public async Task<string> RouteAsync(string model)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        var statuses = (await GetStatusAsync()).Where(s => s.State == "active").ToList();
+        bool Has(string[] names) => names.Any(n => string.Equals(n, model, StringComparison.OrdinalIgnoreCase));
+        var loaded = statuses.Where(s => Has(s.ModelsLoaded) && Has(s.ModelsAvailable)).OrderBy(s => s.QueueDepth).ThenBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault();
+        if (loaded is not null)
+        {
+            return loaded.Name;
+        }
+
+        var capable = statuses.Where(s => Has(s.ModelsAvailable))
+            .OrderBy(s => s.QueueDepth).ThenBy(s => s.ModelsLoaded.Length).ThenBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault();
+        return capable?.Name
+            ?? throw new KeyNotFoundException($"No live node of the cluster has a model named '{model}'; register it on a node with 'pluginai models add {model} PATH' (nodes have: {string.Join(", ", statuses.SelectMany(s => s.ModelsAvailable).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal))}).");
+    }
+
     public async Task<PassageHit[]> SearchAsync(string knowledgeBase, ShardQuery query)
     {
         ClusterNode.CheckKnowledgeBaseName(knowledgeBase);

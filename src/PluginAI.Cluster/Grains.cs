@@ -31,6 +31,18 @@ public interface INodeGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:30")]
     Task<PassageHit[]> SearchAsync(string knowledgeBase, int[] shards, ShardQuery query);
 
+    /// <summary>Gets the chat models registered on this node.</summary>
+    [ResponseTimeout("00:00:10")]
+    Task<string[]> GetModelsAsync();
+
+    /// <summary>Streams a chat answer from a model on this node, loading it when it is not loaded.</summary>
+    /// <param name="model">The model's registered name.</param>
+    /// <param name="messagesJson">The messages, as Microsoft.Extensions.AI JSON.</param>
+    /// <param name="optionsJson">The chat options as data (tools as declarations), or none.</param>
+    /// <param name="cancellationToken">Cancels the generation.</param>
+    /// <returns>The updates, each as Microsoft.Extensions.AI JSON.</returns>
+    IAsyncEnumerable<string> ChatAsync(string model, string messagesJson, string? optionsJson, CancellationToken cancellationToken = default);
+
     /// <summary>Runs one repair pass now: copies what other replicas lack and drops shards this node no longer needs to hold.</summary>
     [ResponseTimeout("00:05:00")]
     Task<int> RepairAsync();
@@ -57,6 +69,13 @@ public interface ICoordinatorGrain : IGrainWithIntegerKey
     /// </summary>
     [ResponseTimeout("00:10:00")]
     Task<IngestOutcome> IngestAsync(DocumentUpload upload);
+
+    /// <summary>
+    /// Chooses the node for a chat request: among nodes with the model loaded, the one with the fewest requests in
+    /// progress; otherwise the least busy node that has the model registered, which loads it.
+    /// </summary>
+    [ResponseTimeout("00:00:30")]
+    Task<string> RouteAsync(string model);
 
     /// <summary>Searches a knowledge base across the cluster: one live replica of every shard, merged.</summary>
     [ResponseTimeout("00:01:00")]

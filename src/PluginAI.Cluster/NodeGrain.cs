@@ -44,4 +44,9 @@ internal sealed class NodeGrain(ClusterNode node) : Grain, INodeGrain
     public Task<PassageHit[]> SearchAsync(string knowledgeBase, int[] shards, ShardQuery query) => node.SearchAsync(knowledgeBase, shards, query);
 
     public Task<int> RepairAsync() => node.RepairAsync();
+
+    public Task<string[]> GetModelsAsync() => Task.FromResult(node.ChatModels());
+
+    public IAsyncEnumerable<string> ChatAsync(string model, string messagesJson, string? optionsJson, CancellationToken cancellationToken = default) =>
+        node.ChatAsync(model, messagesJson, optionsJson, cancellationToken);
 }

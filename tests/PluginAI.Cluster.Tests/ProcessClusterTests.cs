@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PluginAI.Retrieval;
@@ -29,6 +30,14 @@ public sealed class ProcessClusterTests
             {
                 var (silo, gatewayPort) = (FreePort(), FreePort());
                 var name = $"node{i}";
+                if (i < 2)
+                {
+                    // Two of the three nodes have the chat model.
+                    using var add = Start("dotnet", [ClusterFixture.Metadata("PluginAICli"), "--home", Path.Combine(root, name), "models", "add", "default", PluginAI.TestSupport.SharedModels.Stories260K], root);
+                    await add.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+                    Assert.True(add.ExitCode == 0, await add.StandardError.ReadToEndAsync());
+                }
+
                 var process = Start("dotnet", [
                     ClusterFixture.Metadata("PluginAICli"), "--home", Path.Combine(root, name), "cluster", "node", "--name", name,
                     "--clustering", $"redis://127.0.0.1:{redisPort}", "--silo-port", silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -97,6 +106,47 @@ public sealed class ProcessClusterTests
             var status = await gateway.GetStatusAsync();
             Assert.Equal(2, status.Count(s => s.State == "active"));
             Assert.Equal(72, status.Where(s => s.State == "active").Sum(s => s.DocumentsHeld));
+
+            // A chat request through the gateway goes to a live node that has the model, which loads it.
+            var answer = new StringBuilder();
+            string? answeredBy = null;
+            await foreach (var update in gateway.StreamChatAsync("default", [new ChatMessage(ChatRole.User, "Once upon a time")], new ChatOptions { MaxOutputTokens = 16, Temperature = 0 }))
+            {
+                answeredBy ??= update.AdditionalProperties?["node"] as string;
+                answer.Append(update.Text);
+            }
+
+            Assert.False(string.IsNullOrWhiteSpace(answer.ToString()), "the cluster's answer is empty");
+            Assert.Contains(answeredBy, live);
+            Assert.Contains((await gateway.GetStatusAsync()).Single(s => s.Name == answeredBy).ModelsLoaded, m => m.Contains("default", StringComparison.OrdinalIgnoreCase) || m.Contains("stories", StringComparison.OrdinalIgnoreCase));
+
+            // The OpenAI-compatible server answers for the cluster over real HTTP.
+            var httpPort = FreePort();
+            var serve = Start("dotnet", [
+                ClusterFixture.Metadata("PluginAICli"), "--home", Path.Combine(root, "server"), "serve", "--cluster", $"127.0.0.1:{nodes[0].Gateway}",
+                "--secret-file", secret, "--urls", $"http://127.0.0.1:{httpPort}", "--json"], root);
+            processes.Add(serve);
+            var started = new StringBuilder();
+            for (var line = 0; line < 50 && !started.ToString().Contains("\"addresses\"", StringComparison.Ordinal); line++)
+            {
+                started.AppendLine(await serve.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2)));
+            }
+
+            Assert.True(started.ToString().Contains("\"addresses\"", StringComparison.Ordinal), $"the server did not start: {started} {await ErrorsAsync(serve)}");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(2) };
+            Assert.Contains("\"default\"", await http.GetStringAsync("/v1/models"), StringComparison.Ordinal);
+            using var completion = await http.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"default","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":12,"temperature":0}""", Encoding.UTF8, "application/json"));
+            var body = await completion.Content.ReadAsStringAsync();
+            Assert.True(completion.IsSuccessStatusCode, body);
+            using (var document = System.Text.Json.JsonDocument.Parse(body))
+            {
+                Assert.False(string.IsNullOrWhiteSpace(document.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+            }
+
+            using var missing = await http.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"no-such-model","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
             // A client without the secret is refused.
             var stranger = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -297,7 +297,7 @@ internal static class ClusterCommand
             : throw new CliException($"{file.FullName}: the cluster secret is {secret.Length} characters; expected at least 16");
     }
 
-    private static async Task<IHost> ConnectAsync(string cluster, string? secret, CancellationToken cancellationToken)
+    public static async Task<IHost> ConnectAsync(string cluster, string? secret, CancellationToken cancellationToken)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Error);

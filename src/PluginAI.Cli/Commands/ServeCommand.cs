@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PluginAI.Server;
 using Spectre.Console;
@@ -20,10 +21,13 @@ internal static class ServeCommand
         var maxBody = new Option<long>("--max-request-bytes") { Description = "The largest JSON request body accepted.", DefaultValueFactory = _ => 4 * 1024 * 1024 };
         var maxUpload = new Option<long>("--max-upload-bytes") { Description = "The largest document upload accepted.", DefaultValueFactory = _ => 256L * 1024 * 1024 };
         var json = PluginAICommand.JsonOption();
+        var cluster = ClusterCommand.ClusterOption();
+        cluster.Description = "Answer chat and completion requests for the whole cluster through this gateway (HOST:PORT or redis://HOST:PORT): each goes to a node with the model loaded and the fewest requests in progress, or loads it on the least busy node that has it.";
+        var secretFile = ClusterCommand.SecretFileOption();
         var plan = new PlanOptions();
         var command = new Command("serve", "Serve the OpenAI-compatible API (chat completions, completions, embeddings, models, knowledge bases as kb:NAME), /health and /metrics.")
         {
-            urls, apiKeys, apiKeyFile, cors, maxTokens, maxBody, maxUpload, json,
+            urls, apiKeys, apiKeyFile, cors, maxTokens, maxBody, maxUpload, json, cluster, secretFile,
         };
         plan.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,10 +55,23 @@ internal static class ServeCommand
                 options.CorsOrigins.Add(origin);
             }
 
+            using var clusterClient = parse.GetValue(cluster) is { } gateway
+                ? await ClusterCommand.ConnectAsync(gateway, ClusterCommand.ReadSecret(parse.GetValue(secretFile)), cancellationToken).ConfigureAwait(false)
+                : null;
             PluginAIServerHandle server;
             try
             {
-                server = await PluginAIServer.StartAsync(options, services => CliServices.Configure(services, parse, LogLevel.Warning), cancellationToken).ConfigureAwait(false);
+                server = await PluginAIServer.StartAsync(
+                    options,
+                    services =>
+                    {
+                        CliServices.Configure(services, parse, LogLevel.Warning);
+                        if (clusterClient is not null)
+                        {
+                            services.AddSingleton<IRemoteChat>(new ClusterRemoteChat(clusterClient.Services.GetRequiredService<PluginAI.Cluster.ClusterGateway>(), parse.GetValue(cluster)!));
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (PluginAIServerException ex)
             {
@@ -76,7 +93,7 @@ internal static class ServeCommand
                     table.AddRow("Health, metrics", Markup.Escape($"{new Uri(server.BaseAddress, "health")}, {new Uri(server.BaseAddress, "metrics")}"));
                     table.AddRow("API keys", options.ApiKeys.Count > 0 ? $"{options.ApiKeys.Count} (Authorization: Bearer KEY)" : "none: this machine only");
                     table.AddRow("CORS", options.CorsOrigins.Count > 0 ? Markup.Escape(string.Join(", ", options.CorsOrigins)) : "off");
-                    table.AddRow("Models", "registered names ('pluginai models list'), all-minilm-l6-v2, kb:NAME");
+                    table.AddRow("Models", clusterClient is null ? "registered names ('pluginai models list'), all-minilm-l6-v2, kb:NAME" : Markup.Escape($"the chat models of the cluster at {parse.GetValue(cluster)}, all-minilm-l6-v2, kb:NAME (this machine's)"));
                     console.Console.Write(table);
                     console.Console.MarkupLine("Press Ctrl+C to stop.");
                 }

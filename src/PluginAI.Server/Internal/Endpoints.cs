@@ -104,6 +104,15 @@ internal static class Endpoints
             return;
         }
 
+        if (services.GetService<IRemoteChat>() is { } remote)
+        {
+            var models = await remote.ListModelsAsync(aborted).ConfigureAwait(false);
+            var name = models.FirstOrDefault(m => string.Equals(m, request.Model, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ApiException(404, $"The model '{request.Model}' does not exist in {remote.Description}; GET /v1/models lists the models it has.", "model", "model_not_found");
+            await new Generation(context, request, chat, name, metrics, options, started).RunAsync(remote.StreamAsync(name, request.Messages, request.Options, aborted)).ConfigureAwait(false);
+            return;
+        }
+
         var model = catalog.RequireRegistered(request.Model);
         var chatService = services.GetRequiredService<ChatService>();
         await using var session = await chatService.OpenAsync(new ChatSessionOptions { Model = model.Name, Plan = options.Plan }, aborted).ConfigureAwait(false);
@@ -238,6 +247,17 @@ internal static class Endpoints
         {
             var mine = pooled.Where(p => string.Equals(p.Name, model.Name, StringComparison.OrdinalIgnoreCase)).ToList();
             entries.Add(new ModelEntry(model.Name, w => Responses.WriteModel(w, model.Name, model.AddedAt.ToUnixTimeSeconds(), "model", mine)));
+        }
+
+        if (services.GetService<IRemoteChat>() is { } remote)
+        {
+            foreach (var name in await remote.ListModelsAsync(context.RequestAborted).ConfigureAwait(false))
+            {
+                if (!entries.Any(e => string.Equals(e.Id, name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    entries.Add(new ModelEntry(name, w => Responses.WriteModel(w, name, 0, "model", [])));
+                }
+            }
         }
 
         var builtIn = pooled.Where(p => string.Equals(p.Name, PluginAIOptions.BuiltInEmbeddingModel, StringComparison.OrdinalIgnoreCase)).ToList();

@@ -17,6 +17,7 @@ internal static class OpenAIErrors
         "kb.missing" => new ApiException(404, ex.Message, modelParam, "knowledge_base_not_found"),
         "kb.invalid-name" => new ApiException(400, ex.Message, modelParam, "invalid_knowledge_base_name"),
         "model.none" => new ApiException(404, ex.Message, modelParam, "model_not_found"),
+        "cluster.unavailable" => new ApiException(503, ex.Message, null, "cluster_unavailable", "server_error"),
         "model.missing" or "model.no-backend" or "model.unreadable" or "model.capability" or "model.context-failed" or "kb.no-retriever"
             => new ApiException(503, ex.Message, modelParam, "model_unavailable", "server_error"),
         _ => new ApiException(500, ex.Message, null, ex.ErrorCode ?? "plugin_error", "server_error"),
