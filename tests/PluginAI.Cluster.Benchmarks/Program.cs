@@ -14,7 +14,8 @@ using PluginAI.Runtime.Ingestion;
 // loopback TCP with development membership, in this one process), against the same documents ingested locally, and the
 // cost of a second copy of every document.
 //
-//   dotnet run -c Release --project tests/PluginAI.Cluster.Benchmarks -- [copies of the corpus, default 2]
+//   dotnet run -c Release --project tests/PluginAI.Cluster.Benchmarks -- [copies of the corpus, default 2] [all|speed|quality]
+var mode = args.Length > 1 ? args[1] : "all";
 var copies = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2;
 var corpusFolder = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RetrievalCorpus").Value!;
 var root = Path.Combine(Path.GetTempPath(), "pluginai-cluster-bench", Guid.NewGuid().ToString("N"));
@@ -58,6 +59,7 @@ void Configure(PluginAIOptions options, string home)
 }
 
 // Local: the same pipeline, one process, no cluster.
+if (mode is "all" or "speed")
 {
     await using var services = new ServiceCollection().AddPluginAI(o => Configure(o, Path.Combine(root, "local"))).BuildServiceProvider();
     var ingestion = services.GetRequiredService<IngestionService>();
@@ -70,7 +72,7 @@ void Configure(PluginAIOptions options, string home)
     Report($"local, {Environment.ProcessorCount} workers", report.Added, watch.Elapsed, report.Chunks);
 }
 
-foreach (var (nodes, replicas) in new[] { (1, 1), (2, 1), (2, 2), (3, 2) })
+foreach (var (nodes, replicas) in mode is "all" or "speed" ? new[] { (1, 1), (2, 1), (2, 2), (3, 2) } : [])
 {
     var silos = new List<IHost>();
     var primary = FreePort();
@@ -116,6 +118,73 @@ foreach (var (nodes, replicas) in new[] { (1, 1), (2, 1), (2, 2), (3, 2) })
     watch.Restart();
     var again = await gateway.IngestAsync(Corpus(), "pydoc", new ClusterIngestOptions { Parallelism = 1 });
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    unchanged re-send, one at a time: {again.Unchanged} documents, {watch.Elapsed.TotalMilliseconds / Math.Max(1, again.Unchanged):0.00} ms per document"));
+
+    await client.StopAsync();
+    foreach (var silo in silos.AsEnumerable().Reverse())
+    {
+        await silo.StopAsync();
+        silo.Dispose();
+    }
+}
+
+// Retrieval quality: the project's 40 questions over the corpus, one local knowledge base against a 3-node cluster
+// with 2 copies of each document, per search mode.
+if (mode is "all" or "quality")
+{
+    var questions = await PluginAI.Runtime.Evaluation.RetrievalQuestionReader.ReadAsync(
+        typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RetrievalQuestions").Value!);
+    var single = new MemoryDocumentSource("pydoc");
+    foreach (var file in files)
+    {
+        single.Add(Path.GetFileName(file), File.ReadAllBytes(file), "text/markdown");
+    }
+
+    await using var services = new ServiceCollection().AddPluginAI(o => Configure(o, Path.Combine(root, "quality-local"))).BuildServiceProvider();
+    await services.GetRequiredService<IngestionService>().IngestAsync("quality", single);
+    await using var session = await services.GetRequiredService<PluginAI.Runtime.Knowledge.KnowledgeBaseService>().OpenAsync("quality");
+
+    var silos = new List<IHost>();
+    var primary = FreePort();
+    for (var i = 0; i < 3; i++)
+    {
+        var settings = new ClusterNodeSettings { Name = $"q-{i}", Primary = i == 0 ? null : $"127.0.0.1:{primary}", SiloPort = i == 0 ? primary : FreePort(), GatewayPort = FreePort(), ClusterId = "bench-quality" };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddPluginAI(o => Configure(o, Path.Combine(root, settings.Name)));
+        builder.UseOrleans(silo => silo.UsePluginAINode(settings));
+        var host = builder.Build();
+        await host.StartAsync();
+        silos.Add(host);
+    }
+
+    var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    clientBuilder.Logging.SetMinimumLevel(LogLevel.Error);
+    clientBuilder.UseOrleansClient(c => c.UsePluginAICluster($"127.0.0.1:{silos[0].Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().GatewayAddress!.Endpoint.Port}", clusterId: "bench-quality"));
+    using var client = clientBuilder.Build();
+    await client.StartAsync();
+    var gateway = new ClusterGateway(client.Services.GetRequiredService<IClusterClient>());
+    await WaitForMembersAsync(gateway, 3);
+    await gateway.IngestAsync(single, "quality");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retrieval quality, {questions.Count} questions (tests/data/retrieval/questions.tsv), hit@1 / hit@5, and passages in the same order as the local base (top 5)"));
+    foreach (var searchMode in new[] { PluginAI.Retrieval.SearchMode.Vector, PluginAI.Retrieval.SearchMode.Keyword, PluginAI.Retrieval.SearchMode.Hybrid })
+    {
+        int localHit1 = 0, localHit5 = 0, clusterHit1 = 0, clusterHit5 = 0, sameOrder = 0, sameTop = 0;
+        foreach (var question in questions)
+        {
+            var local = await PluginAI.Runtime.Knowledge.SearchService.SearchSessionAsync(session, new PluginAI.Runtime.Knowledge.SearchRequest { Query = question.Question, Top = 5, Mode = searchMode, KnowledgeBase = "quality" });
+            var merged = await gateway.SearchAsync("quality", question.Question, 5, searchMode);
+            bool Hit(IReadOnlyList<PluginAI.Retrieval.RetrievedPassage> passages, int k) => passages.Take(k).Any(p => question.Sources.Contains(p.SourcePath, StringComparer.Ordinal));
+            localHit1 += Hit(local, 1) ? 1 : 0;
+            localHit5 += Hit(local, 5) ? 1 : 0;
+            clusterHit1 += Hit(merged, 1) ? 1 : 0;
+            clusterHit5 += Hit(merged, 5) ? 1 : 0;
+            sameOrder += local.Select(p => (p.SourcePath, p.ChunkIndex)).SequenceEqual(merged.Select(p => (p.SourcePath, p.ChunkIndex))) ? 1 : 0;
+            sameTop += local.Count > 0 && merged.Count > 0 && local[0].SourcePath == merged[0].SourcePath && local[0].ChunkIndex == merged[0].ChunkIndex ? 1 : 0;
+        }
+
+        double N(int n) => (double)n / questions.Count;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {searchMode,-8} local {N(localHit1):0.000} / {N(localHit5):0.000}   cluster {N(clusterHit1):0.000} / {N(clusterHit5):0.000}   same first passage {sameTop}/{questions.Count}, same top 5 in order {sameOrder}/{questions.Count}"));
+    }
 
     await client.StopAsync();
     foreach (var silo in silos.AsEnumerable().Reverse())
