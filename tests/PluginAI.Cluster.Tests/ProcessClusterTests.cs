@@ -181,6 +181,34 @@ public sealed class ProcessClusterTests
         }
     }
 
+    [Fact]
+    public async Task A_node_refuses_to_listen_beyond_loopback_without_a_secret_and_a_secret_that_is_too_short()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pluginai-cluster-processes", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            using var open = Start("dotnet", [ClusterFixture.Metadata("PluginAICli"), "--home", root, "cluster", "node", "--listen", "0.0.0.0"], root);
+            var error = await open.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await open.WaitForExitAsync();
+            Assert.NotEqual(0, open.ExitCode);
+            Assert.Contains("--secret-file", error, StringComparison.Ordinal);
+
+            var secret = Path.Combine(root, "short");
+            await File.WriteAllTextAsync(secret, "tooshort");
+            using var weak = Start("dotnet", [ClusterFixture.Metadata("PluginAICli"), "--home", root, "cluster", "node", "--secret-file", secret], root);
+            error = await weak.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await weak.WaitForExitAsync();
+            Assert.NotEqual(0, weak.ExitCode);
+            Assert.Contains("at least 16", error, StringComparison.Ordinal);
+            Assert.Contains(secret, error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static async Task<Dictionary<string, List<string>>> HoldersAsync(IGrainFactory grains, IEnumerable<string> nodes, string knowledgeBase)
     {
         var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
