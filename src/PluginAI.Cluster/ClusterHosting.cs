@@ -64,7 +64,7 @@ public static class ClusterHosting
         }
         else
         {
-            throw new ArgumentException($"Clustering '{settings.Clustering}' is not known: expected 'dev' or 'redis://HOST:PORT'.", nameof(settings));
+            throw new ArgumentException($"--clustering '{settings.Clustering}' is not known: expected 'dev' or 'redis://HOST:PORT'.");
         }
 
         if (!string.IsNullOrEmpty(settings.Secret))
@@ -106,6 +106,18 @@ public static class ClusterHosting
             client.AddOutgoingGrainCallFilter(new ClusterSecretFilter(secret));
         }
 
+        // Orleans retries a gateway that does not answer for ever; a command should say so within seconds.
+        var attempts = 0;
+        client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            if (Interlocked.Increment(ref attempts) > 5)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return true;
+        });
         return client;
     }
 
@@ -132,11 +144,11 @@ public static class ClusterHosting
             }
             catch (Exception exception) when (exception is SocketException or InvalidOperationException)
             {
-                throw new ArgumentException($"{what} '{text}': the host name does not resolve ({exception.Message}).", nameof(text), exception);
+                throw new ArgumentException($"{what} '{text}': the host name does not resolve ({exception.Message}).", exception);
             }
         }
 
-        throw new ArgumentException($"{what} '{text}' is not an endpoint: expected HOST:PORT, such as 127.0.0.1:30000.", nameof(text));
+        throw new ArgumentException($"{what} '{text}' is not an endpoint: expected HOST:PORT, such as 127.0.0.1:30000.");
     }
 
     private static string? RedisAddress(string clustering) =>

@@ -90,7 +90,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     {
         if (knowledgeBase is null || !KnowledgeBaseName().IsMatch(knowledgeBase))
         {
-            throw new ArgumentException($"Knowledge base name '{knowledgeBase}' is not valid in a cluster: expected 1 to 48 letters, digits, '-' or '_'.", nameof(knowledgeBase));
+            throw new ArgumentException($"Knowledge base name '{knowledgeBase}' is not valid in a cluster: expected 1 to 48 letters, digits, '-' or '_'.");
         }
     }
 
@@ -189,7 +189,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         var stored = replica.Stored;
         if (ShardOf(stored.Key) != shard)
         {
-            throw new ArgumentException($"Document '{stored.Key}' belongs to shard {ShardOf(stored.Key)}, not {shard}.", nameof(shard));
+            throw new ArgumentException($"Document '{stored.Key}' belongs to shard {ShardOf(stored.Key)}, not {shard}.");
         }
 
         var gate = _shardLocks.GetOrAdd(ShardName(knowledgeBase, shard), static _ => new SemaphoreSlim(1, 1));
@@ -203,10 +203,10 @@ internal sealed partial class ClusterNode : IAsyncDisposable
             }
 
             var document = JsonSerializer.Deserialize<DocumentContent>(replica.Json, PluginAIJson.Options)
-                ?? throw new ArgumentException($"Document '{stored.Key}': the replica carries no document.", nameof(replica));
+                ?? throw new ArgumentException($"Document '{stored.Key}': the replica carries no document.");
             if (document.SourcePath != stored.Key || document.ContentHash != stored.ContentHash)
             {
-                throw new ArgumentException($"Document '{stored.Key}': the replica's document is '{document.SourcePath}' with hash {document.ContentHash}, not the one named.", nameof(replica));
+                throw new ArgumentException($"Document '{stored.Key}': the replica's document is '{document.SourcePath}' with hash {document.ContentHash}, not the one named.");
             }
 
             Directory.CreateDirectory(ShardFolder(knowledgeBase, shard));
@@ -291,7 +291,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     public async IAsyncEnumerable<string> ChatAsync(string model, string messagesJson, string? optionsJson, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var messages = JsonSerializer.Deserialize<List<ChatMessage>>(messagesJson, AIJsonUtilities.DefaultOptions)
-            ?? throw new ArgumentException("The chat request carries no messages.", nameof(messagesJson));
+            ?? throw new ArgumentException("The chat request carries no messages.");
         var options = optionsJson is null ? null : JsonSerializer.Deserialize<PluginAI.Host.Workers.WireChatOptions>(optionsJson, WireJson)?.ToOptions();
         Interlocked.Increment(ref _chats);
         try

@@ -68,12 +68,12 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.Text))
         {
-            throw new ArgumentException("The search has no query text.", nameof(query));
+            throw new ArgumentException("The search has no query text.");
         }
 
         if (query.Top is < 1 or > 1000)
         {
-            throw new ArgumentException($"Top {query.Top} is out of range: expected 1 to 1000.", nameof(query));
+            throw new ArgumentException($"Top {query.Top} is out of range: expected 1 to 1000.");
         }
 
         if ((SearchMode)query.Mode != SearchMode.Keyword && query.Embedding.Length == 0)
@@ -103,6 +103,11 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
 
                 list.Add((name, holding.Documents));
             }
+        }
+
+        if (holdings.Count == 0)
+        {
+            throw new ArgumentException($"Knowledge base '{knowledgeBase}' has no documents on any live node of the cluster.");
         }
 
         // One replica per shard: the one holding the most documents, the shard's first owner among equals.

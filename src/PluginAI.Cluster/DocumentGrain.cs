@@ -19,7 +19,7 @@ internal sealed partial class DocumentGrain(ClusterNode node, ILogger<DocumentGr
         ClusterNode.CheckKnowledgeBaseName(upload.KnowledgeBase);
         if (upload.Content.LongLength > node.Options.MaxDocumentBytes)
         {
-            throw new ArgumentException($"Document '{upload.Key}' has {upload.Content.LongLength} bytes; the cluster accepts at most {node.Options.MaxDocumentBytes}.", nameof(upload));
+            throw new ArgumentException($"Document '{upload.Key}' has {upload.Content.LongLength} bytes; the cluster accepts at most {node.Options.MaxDocumentBytes}.");
         }
 
         var shard = node.ShardOf(upload.Key);

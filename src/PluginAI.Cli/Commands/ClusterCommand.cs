@@ -301,6 +301,8 @@ internal static class ClusterCommand
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Logging.AddFilter("Orleans", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         try
         {
@@ -320,7 +322,7 @@ internal static class ClusterCommand
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             host.Dispose();
-            throw new CliException($"could not reach the cluster at {cluster}: {exception.Message}");
+            throw new CliException($"could not reach the cluster at {cluster} (a node's --gateway-port, or redis://HOST:PORT): {exception.Message}");
         }
 
         return host;
