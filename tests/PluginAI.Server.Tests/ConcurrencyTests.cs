@@ -13,6 +13,7 @@ using PluginAI.TestSupport;
 namespace PluginAI.Server.Tests;
 
 /// <summary>Continuous batching seen from outside: concurrent streams, disconnects and a full queue.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed partial class ConcurrencyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private OpenAIClient Sdk => new(new ApiKeyCredential("unused-on-loopback"), new OpenAIClientOptions { Endpoint = fixture.Host.ApiBase });
@@ -139,6 +140,6 @@ public sealed partial class ConcurrencyTests(ServerFixture fixture) : IClassFixt
     [GeneratedRegex("pluginai_llama_tokens_total\\{[^}]*model=\"endless\"[^}]*\\} ([0-9]+)")]
     private static partial Regex CompletionTokens();
 
-    [GeneratedRegex("pluginai_llama_active_sequences\\{[^}]*\\} 0\\b")]
+    [GeneratedRegex("pluginai_llama_active_sequences\\{[^}]*model=\"endless\"[^}]*\\} 0\\b")]
     private static partial Regex ActiveSequences();
 }

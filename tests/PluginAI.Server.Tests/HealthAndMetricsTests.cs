@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace PluginAI.Server.Tests;
 
 /// <summary><c>/health</c>, <c>/metrics</c> and the legacy <c>/v1/completions</c> route.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class HealthAndMetricsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private HttpClient Client => fixture.Host.Client;
