@@ -128,6 +128,50 @@ public sealed class ShardQuery
 
     /// <summary>Gets the media type filter.</summary>
     [Id(5)] public string[] MediaTypes { get; init; } = [];
+
+    /// <summary>Gets the keyword statistics of the whole knowledge base, summed over its shards, or none.</summary>
+    [Id(6)] public ShardKeywordStatistics? KeywordStatistics { get; init; }
+
+    /// <summary>A copy of this query with the given keyword statistics.</summary>
+    public ShardQuery With(ShardKeywordStatistics? statistics) => new()
+    {
+        Text = Text,
+        Embedding = Embedding,
+        Top = Top,
+        Mode = Mode,
+        PathGlob = PathGlob,
+        MediaTypes = MediaTypes,
+        KeywordStatistics = statistics,
+    };
+}
+
+/// <summary>Keyword statistics for one query: of the shards a node holds, or summed over a knowledge base's shards.</summary>
+[GenerateSerializer]
+public sealed class ShardKeywordStatistics
+{
+    /// <summary>Gets the number of chunks.</summary>
+    [Id(0)] public long Chunks { get; init; }
+
+    /// <summary>Gets the number of tokens.</summary>
+    [Id(1)] public long Tokens { get; init; }
+
+    /// <summary>Gets the number of chunks holding each query term.</summary>
+    [Id(2)] public Dictionary<string, long> TermChunks { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Carries a retriever's statistics across the cluster.</summary>
+    public static ShardKeywordStatistics From(Retrieval.KeywordStatistics statistics)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        return new ShardKeywordStatistics
+        {
+            Chunks = statistics.Chunks,
+            Tokens = statistics.Tokens,
+            TermChunks = new Dictionary<string, long>(statistics.TermChunks, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The statistics as the retriever contract has them.</summary>
+    public Retrieval.KeywordStatistics ToStatistics() => new() { Chunks = Chunks, Tokens = Tokens, TermChunks = TermChunks };
 }
 
 /// <summary>A passage found on a node.</summary>

@@ -92,79 +92,70 @@ public sealed class ClusterGateway(IGrainFactory grains)
         var perNode = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         int added = 0, updated = 0, unchanged = 0, retries = 0, done = 0;
         long chunks = 0;
-        using var gate = new SemaphoreSlim(Math.Max(1, options.Parallelism));
-        var tasks = documents.Select(async document =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(documents, parallel, async (document, token) =>
         {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            if (document.Length > options.MaxDocumentBytes)
             {
-                if (document.Length > options.MaxDocumentBytes)
-                {
-                    skippedByNodes.Add(new SkippedFile(document.Key, $"{document.Length} bytes is over the limit of {options.MaxDocumentBytes}"));
-                    return;
-                }
-
-                var content = await source.ReadAsync(document, cancellationToken).ConfigureAwait(false);
-                var upload = new DocumentUpload
-                {
-                    KnowledgeBase = knowledgeBase,
-                    Key = document.Key,
-                    Content = content.ToArray(),
-                    ContentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span)),
-                    MediaType = document.MediaType,
-                    LastModified = document.LastModified,
-                    Version = version,
-                };
-                IngestOutcome? outcome = null;
-                var delay = options.RetryDelay;
-                for (var attempt = 1; outcome is null; attempt++)
-                {
-                    try
-                    {
-                        outcome = await grains.GetGrain<ICoordinatorGrain>(0).IngestAsync(upload).WaitAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException && exception is not ArgumentException && attempt < options.Attempts)
-                    {
-                        Interlocked.Increment(ref retries);
-                        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                        delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-                    }
-                    catch (Exception exception) when (exception is not OperationCanceledException)
-                    {
-                        failed.Add(new SkippedFile(document.Key, exception.Message));
-                        break;
-                    }
-                }
-
-                if (outcome is not null)
-                {
-                    switch (outcome.Status)
-                    {
-                        case IngestStatus.Added: Interlocked.Increment(ref added); break;
-                        case IngestStatus.Updated: Interlocked.Increment(ref updated); break;
-                        case IngestStatus.Unchanged: Interlocked.Increment(ref unchanged); break;
-                        default: skippedByNodes.Add(new SkippedFile(document.Key, outcome.Reason ?? "skipped")); break;
-                    }
-
-                    if (outcome.Processor.Length > 0)
-                    {
-                        perNode.AddOrUpdate(outcome.Processor, 1, static (_, n) => n + 1);
-                    }
-
-                    if (outcome.Status is IngestStatus.Added or IngestStatus.Updated)
-                    {
-                        Interlocked.Add(ref chunks, outcome.Chunks);
-                    }
-                }
-
-                progress?.Report(new ClusterIngestProgress(documents.Count, Interlocked.Increment(ref done), new Dictionary<string, int>(perNode), outcome));
+                skippedByNodes.Add(new SkippedFile(document.Key, $"{document.Length} bytes is over the limit of {options.MaxDocumentBytes}"));
+                return;
             }
-            finally
+
+            var content = await source.ReadAsync(document, token).ConfigureAwait(false);
+            var upload = new DocumentUpload
             {
-                gate.Release();
+                KnowledgeBase = knowledgeBase,
+                Key = document.Key,
+                Content = content.ToArray(),
+                ContentHash = Convert.ToHexStringLower(SHA256.HashData(content.Span)),
+                MediaType = document.MediaType,
+                LastModified = document.LastModified,
+                Version = version,
+            };
+            IngestOutcome? outcome = null;
+            var delay = options.RetryDelay;
+            for (var attempt = 1; outcome is null; attempt++)
+            {
+                try
+                {
+                    outcome = await grains.GetGrain<ICoordinatorGrain>(0).IngestAsync(upload).WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException && exception is not ArgumentException && attempt < options.Attempts)
+                {
+                    Interlocked.Increment(ref retries);
+                    await Task.Delay(delay, token).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    failed.Add(new SkippedFile(document.Key, exception.Message));
+                    break;
+                }
             }
-        });
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+            if (outcome is not null)
+            {
+                switch (outcome.Status)
+                {
+                    case IngestStatus.Added: Interlocked.Increment(ref added); break;
+                    case IngestStatus.Updated: Interlocked.Increment(ref updated); break;
+                    case IngestStatus.Unchanged: Interlocked.Increment(ref unchanged); break;
+                    default: skippedByNodes.Add(new SkippedFile(document.Key, outcome.Reason ?? "skipped")); break;
+                }
+
+                if (outcome.Processor.Length > 0)
+                {
+                    perNode.AddOrUpdate(outcome.Processor, 1, static (_, n) => n + 1);
+                }
+
+                if (outcome.Status is IngestStatus.Added or IngestStatus.Updated)
+                {
+                    Interlocked.Add(ref chunks, outcome.Chunks);
+                }
+            }
+
+            progress?.Report(new ClusterIngestProgress(documents.Count, Interlocked.Increment(ref done), new Dictionary<string, int>(perNode), outcome));
+        }).ConfigureAwait(false);
         return new ClusterIngestReport
         {
             KnowledgeBase = knowledgeBase,

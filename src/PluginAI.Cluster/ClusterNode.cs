@@ -22,7 +22,9 @@ namespace PluginAI.Cluster;
 /// <summary>
 /// What one node holds: for each knowledge base, the shards it stores, each as a SQLite knowledge base of its own beside
 /// a folder with every document's embedded form (for copying to other replicas) and a small record of its key, hash
-/// and version. The record is written last, so a document whose record exists is wholly stored.
+/// and version. The record is written last, so a document whose record exists is wholly stored. The records are also
+/// kept in memory, read once when the node starts and updated as documents are stored and shards dropped; the record
+/// files stay the durable truth.
 /// </summary>
 internal sealed partial class ClusterNode : IAsyncDisposable
 {
@@ -37,6 +39,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     private readonly ILogger<ClusterNode> _logger;
     private readonly ConcurrentDictionary<string, Lazy<Task<KnowledgeBaseSession>>> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _shardLocks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string KnowledgeBase, int Shard), ConcurrentDictionary<string, StoredDocument>> _records = new();
     private int _queueDepth;
     private int _chats;
     private long _processed;
@@ -68,6 +71,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         Name = silo.Name;
         Address = silo.SiloAddress.Endpoint.ToString();
         Root = Path.Combine(hosts.Paths.Home, "cluster");
+        LoadRecords();
     }
 
     public string Name { get; }
@@ -101,9 +105,9 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         var hardware = await _hosts.GetHardwareAsync(cancellationToken).ConfigureAwait(false);
         long documents = 0;
         var shards = 0;
-        foreach (var (knowledgeBase, shard) in HeldShards())
+        foreach (var records in _records.Values)
         {
-            var count = List(knowledgeBase, shard).Length;
+            var count = records.Count;
             if (count > 0)
             {
                 documents += count;
@@ -153,33 +157,26 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     public ShardHolding[] GetHoldings(string knowledgeBase)
     {
         CheckKnowledgeBaseName(knowledgeBase);
-        return [.. HeldShards().Where(s => s.KnowledgeBase == knowledgeBase)
-            .Select(s => new ShardHolding { Shard = s.Shard, Documents = List(knowledgeBase, s.Shard).Length })
-            .Where(h => h.Documents > 0)];
+        return [.. _records.Where(r => r.Key.KnowledgeBase == knowledgeBase)
+            .Select(r => new ShardHolding { Shard = r.Key.Shard, Documents = r.Value.Count })
+            .Where(h => h.Documents > 0)
+            .OrderBy(h => h.Shard)];
     }
 
     public StoredDocument[] List(string knowledgeBase, int shard)
     {
-        var folder = ShardFolder(knowledgeBase, shard);
-        if (!Directory.Exists(folder))
+        if (!_records.TryGetValue((knowledgeBase, shard), out var records))
         {
             return [];
         }
 
-        var result = new List<StoredDocument>();
-        foreach (var path in Directory.EnumerateFiles(folder, "*.meta"))
-        {
-            if (ReadMeta(path) is { } meta)
-            {
-                result.Add(meta);
-            }
-        }
-
-        result.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-        return [.. result];
+        var result = records.Values.ToArray();
+        Array.Sort(result, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return result;
     }
 
-    public StoredDocument? Find(string knowledgeBase, int shard, string key) => ReadMeta(MetaPath(knowledgeBase, shard, key));
+    public StoredDocument? Find(string knowledgeBase, int shard, string key) =>
+        _records.TryGetValue((knowledgeBase, shard), out var records) && records.TryGetValue(key, out var stored) ? stored : null;
 
     public async Task<bool> StoreAsync(string knowledgeBase, int shard, ReplicaDocument replica, CancellationToken cancellationToken = default)
     {
@@ -214,6 +211,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
             var session = await SessionAsync(knowledgeBase, shard, cancellationToken).ConfigureAwait(false);
             await session.Store.UpsertDocumentAsync(document, cancellationToken).ConfigureAwait(false);
             await WriteAtomicAsync(MetaPath(knowledgeBase, shard, stored.Key), JsonSerializer.SerializeToUtf8Bytes(stored, ClusterJsonContext.Default.StoredDocument), cancellationToken).ConfigureAwait(false);
+            Records(knowledgeBase, shard)[stored.Key] = stored;
             return true;
         }
         finally
@@ -245,44 +243,39 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         CheckKnowledgeBaseName(knowledgeBase);
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(query);
-        var hits = new List<PassageHit>();
-        foreach (var shard in shards.Distinct())
+        var wanted = shards.Distinct().ToArray();
+        foreach (var shard in wanted)
         {
             CheckShard(shard);
-            if (List(knowledgeBase, shard).Length == 0)
-            {
-                continue;
-            }
-
-            var session = await SessionAsync(knowledgeBase, shard, cancellationToken).ConfigureAwait(false);
-            var passages = await session.Store.SearchAsync(
-                new RetrievalQuery
-                {
-                    Text = query.Text,
-                    Embedding = query.Embedding,
-                    Top = query.Top,
-                    Mode = (SearchMode)query.Mode,
-                    PathGlob = query.PathGlob,
-                    MediaTypes = query.MediaTypes,
-                },
-                cancellationToken).ConfigureAwait(false);
-            hits.AddRange(passages.Select(p => new PassageHit
-            {
-                SourcePath = p.SourcePath,
-                Text = p.Text,
-                Score = p.Score,
-                ChunkIndex = p.ChunkIndex,
-                MediaType = p.MediaType,
-                Page = p.Page,
-                Section = p.Section,
-                StartOffset = p.StartOffset,
-                EndOffset = p.EndOffset,
-                Node = Name,
-                Shard = shard,
-            }));
         }
 
-        return [.. hits];
+        var hits = await Task.WhenAll(wanted.Select(shard => SearchShardAsync(knowledgeBase, shard, query, cancellationToken))).ConfigureAwait(false);
+        return [.. hits.SelectMany(h => h)];
+    }
+
+    /// <summary>
+    /// The keyword statistics of the given shards held here for a query, summed; <see langword="null"/> when a shard's
+    /// knowledge base cannot give them (its retriever scores with its own statistics only).
+    /// </summary>
+    public async Task<ShardKeywordStatistics?> GetKeywordStatisticsAsync(string knowledgeBase, int[] shards, string text, CancellationToken cancellationToken = default)
+    {
+        CheckKnowledgeBaseName(knowledgeBase);
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(text);
+        var wanted = shards.Distinct().ToArray();
+        foreach (var shard in wanted)
+        {
+            CheckShard(shard);
+        }
+
+        var parts = await Task.WhenAll(wanted
+            .Where(shard => _records.TryGetValue((knowledgeBase, shard), out var records) && !records.IsEmpty)
+            .Select(async shard =>
+            {
+                var session = await SessionAsync(knowledgeBase, shard, cancellationToken).ConfigureAwait(false);
+                return await session.Store.GetKeywordStatisticsAsync(text, cancellationToken).ConfigureAwait(false);
+            })).ConfigureAwait(false);
+        return parts.Any(p => p is null) ? null : ShardKeywordStatistics.From(KeywordStatistics.Sum(parts.Select(p => p!)));
     }
 
     public string[] ChatModels() => [.. _models.List().Select(m => m.Name).Order(StringComparer.Ordinal)];
@@ -425,6 +418,42 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         _sessions.Clear();
     }
 
+    private async Task<PassageHit[]> SearchShardAsync(string knowledgeBase, int shard, ShardQuery query, CancellationToken cancellationToken)
+    {
+        if (!_records.TryGetValue((knowledgeBase, shard), out var records) || records.IsEmpty)
+        {
+            return [];
+        }
+
+        var session = await SessionAsync(knowledgeBase, shard, cancellationToken).ConfigureAwait(false);
+        var passages = await session.Store.SearchAsync(
+            new RetrievalQuery
+            {
+                Text = query.Text,
+                Embedding = query.Embedding,
+                Top = query.Top,
+                Mode = (SearchMode)query.Mode,
+                PathGlob = query.PathGlob,
+                MediaTypes = query.MediaTypes,
+                KeywordStatistics = query.KeywordStatistics?.ToStatistics(),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return [.. passages.Select(p => new PassageHit
+        {
+            SourcePath = p.SourcePath,
+            Text = p.Text,
+            Score = p.Score,
+            ChunkIndex = p.ChunkIndex,
+            MediaType = p.MediaType,
+            Page = p.Page,
+            Section = p.Section,
+            StartOffset = p.StartOffset,
+            EndOffset = p.EndOffset,
+            Node = Name,
+            Shard = shard,
+        })];
+    }
+
     private async Task<bool> OwnersHoldAllAsync(string knowledgeBase, int shard, IReadOnlyList<string> owners)
     {
         var mine = List(knowledgeBase, shard);
@@ -469,6 +498,8 @@ internal sealed partial class ClusterNode : IAsyncDisposable
                 }
             }
 
+            _records.TryRemove((knowledgeBase, shard), out _);
+
             await _knowledgeBases.RemoveAsync(name).ConfigureAwait(false);
             if (Directory.Exists(folder))
             {
@@ -495,6 +526,29 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         {
             _sessions.TryRemove(new KeyValuePair<string, Lazy<Task<KnowledgeBaseSession>>>(name, lazy));
             throw;
+        }
+    }
+
+    private ConcurrentDictionary<string, StoredDocument> Records(string knowledgeBase, int shard) =>
+        _records.GetOrAdd((knowledgeBase, shard), static _ => new ConcurrentDictionary<string, StoredDocument>(StringComparer.Ordinal));
+
+    private void LoadRecords()
+    {
+        foreach (var (knowledgeBase, shard) in HeldShards())
+        {
+            var folder = ShardFolder(knowledgeBase, shard);
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*.meta"))
+            {
+                if (ReadMeta(path) is { } meta)
+                {
+                    Records(knowledgeBase, shard)[meta.Key] = meta;
+                }
+            }
         }
     }
 

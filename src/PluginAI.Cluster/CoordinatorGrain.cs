@@ -118,7 +118,33 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
                 var rank = Replicas.Rank(pair.Key, live);
                 return new Queue<string>(pair.Value.OrderByDescending(h => h.Documents).ThenBy(h => IndexOf(rank, h.Node)).Select(h => h.Node));
             });
-        var hits = new List<PassageHit>();
+
+        // Keyword scores use the statistics of the whole knowledge base, summed over one replica of every shard, so that
+        // every shard scores as one knowledge base holding all the chunks would, and the merge by score is exact.
+        if ((SearchMode)query.Mode != SearchMode.Vector)
+        {
+            var parts = await FanOutAsync(candidates, (name, shards) => node.Node(name).GetKeywordStatisticsAsync(knowledgeBase, shards, query.Text), knowledgeBase);
+            if (parts.All(p => p is not null))
+            {
+                query = query.With(ShardKeywordStatistics.From(KeywordStatistics.Sum(parts.Select(p => p!.ToStatistics()))));
+            }
+        }
+
+        var hits = (await FanOutAsync(candidates, (name, shards) => node.Node(name).SearchAsync(knowledgeBase, shards, query), knowledgeBase)).SelectMany(h => h);
+        return [.. hits
+            .OrderByDescending(h => h.Score)
+            .ThenBy(h => h.SourcePath, StringComparer.Ordinal)
+            .ThenBy(h => h.ChunkIndex)
+            .Take(query.Top)];
+    }
+
+    /// <summary>
+    /// Calls one replica of every shard, grouped by node; the shards of a node that fails move to their next replica,
+    /// which then stays the first choice for later calls of the same search.
+    /// </summary>
+    private static async Task<List<T>> FanOutAsync<T>(Dictionary<int, Queue<string>> candidates, Func<string, int[], Task<T>> call, string knowledgeBase)
+    {
+        var results = new List<T>();
         var pending = candidates.Keys.ToHashSet();
         while (pending.Count > 0)
         {
@@ -131,22 +157,22 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
                 throw new InvalidOperationException($"Shards {string.Join(", ", pending.Order())} of knowledge base '{knowledgeBase}' have no live replica that answers.");
             }
 
-            var results = await Task.WhenAll(plan.Select(async group =>
+            var answers = await Task.WhenAll(plan.Select(async group =>
             {
                 try
                 {
-                    return (group, hits: await node.Node(group.Key).SearchAsync(knowledgeBase, [.. group], query));
+                    return (group, ok: true, value: await call(group.Key, [.. group]));
                 }
                 catch (Exception exception) when (exception is not ArgumentException)
                 {
-                    return (group, hits: (PassageHit[]?)null);
+                    return (group, ok: false, value: default(T)!);
                 }
             }));
-            foreach (var (group, found) in results)
+            foreach (var (group, ok, value) in answers)
             {
                 foreach (var shard in group)
                 {
-                    if (found is not null)
+                    if (ok)
                     {
                         pending.Remove(shard);
                     }
@@ -156,18 +182,14 @@ internal sealed class CoordinatorGrain(ClusterNode node) : Grain, ICoordinatorGr
                     }
                 }
 
-                if (found is not null)
+                if (ok)
                 {
-                    hits.AddRange(found);
+                    results.Add(value);
                 }
             }
         }
 
-        return [.. hits
-            .OrderByDescending(h => h.Score)
-            .ThenBy(h => h.SourcePath, StringComparer.Ordinal)
-            .ThenBy(h => h.ChunkIndex)
-            .Take(query.Top)];
+        return results;
     }
 
     private async Task<ShardHolding[]> HoldingsAsync(string name, string knowledgeBase)

@@ -27,6 +27,13 @@ public interface INodeGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:30")]
     Task<ReplicaDocument?> ReadAsync(string knowledgeBase, int shard, string key);
 
+    /// <summary>
+    /// Gets the keyword statistics of the given shards held here for a query, summed, or <see langword="null"/> when
+    /// their retriever cannot score with a collection's statistics.
+    /// </summary>
+    [ResponseTimeout("00:00:30")]
+    Task<ShardKeywordStatistics?> GetKeywordStatisticsAsync(string knowledgeBase, int[] shards, string text);
+
     /// <summary>Searches the given shards held here.</summary>
     [ResponseTimeout("00:00:30")]
     Task<PassageHit[]> SearchAsync(string knowledgeBase, int[] shards, ShardQuery query);

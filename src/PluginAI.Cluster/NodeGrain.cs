@@ -41,6 +41,9 @@ internal sealed class NodeGrain(ClusterNode node) : Grain, INodeGrain
         return node.ReadAsync(knowledgeBase, shard, key);
     }
 
+    public Task<ShardKeywordStatistics?> GetKeywordStatisticsAsync(string knowledgeBase, int[] shards, string text) =>
+        node.GetKeywordStatisticsAsync(knowledgeBase, shards, text);
+
     public Task<PassageHit[]> SearchAsync(string knowledgeBase, int[] shards, ShardQuery query) => node.SearchAsync(knowledgeBase, shards, query);
 
     public Task<int> RepairAsync() => node.RepairAsync();

@@ -190,23 +190,19 @@ internal static class ClusterCommand
                 {
                     var total = context.AddTask($"Sending {Markup.Escape(Path.GetFileName(options.Folder.TrimEnd('/')))} to the cluster", maxValue: 1);
                     var perNode = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                    var gate = new Lock();
-                    var progress = new SyncProgress(p =>
+                    var progress = new InlineProgress<ClusterIngestProgress>(p =>
                     {
-                        lock (gate)
+                        total.MaxValue = Math.Max(1, p.Total);
+                        total.Value = p.Done;
+                        foreach (var (node, count) in p.PerNode)
                         {
-                            total.MaxValue = Math.Max(1, p.Total);
-                            total.Value = p.Done;
-                            foreach (var (node, count) in p.PerNode)
+                            if (!perNode.TryGetValue(node, out var task))
                             {
-                                if (!perNode.TryGetValue(node, out var task))
-                                {
-                                    perNode[node] = task = context.AddTask(Markup.Escape(node), maxValue: Math.Max(1, p.Total));
-                                }
-
-                                task.Value = count;
-                                task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{node}: {count} processed"));
+                                perNode[node] = task = context.AddTask(Markup.Escape(node), maxValue: Math.Max(1, p.Total));
                             }
+
+                            task.Value = count;
+                            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{node}: {count} processed"));
                         }
                     });
                     result = await gateway.IngestFolderAsync(options, progress: progress, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -326,10 +322,5 @@ internal static class ClusterCommand
         }
 
         return host;
-    }
-
-    private sealed class SyncProgress(Action<ClusterIngestProgress> report) : IProgress<ClusterIngestProgress>
-    {
-        public void Report(ClusterIngestProgress value) => report(value);
     }
 }

@@ -172,17 +172,4 @@ internal static class IngestCommand
     }
 
     private static string JsonNamingPolicyLower(IngestionEventKind kind) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(kind.ToString());
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(T value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
-    }
 }
