@@ -92,14 +92,17 @@ public sealed class ContractDataJsonTests
     [Fact]
     public void RetrievalQueryAndDocumentInfo_RoundTrip()
     {
-        var query = new RetrievalQuery { Text = "isolation", Embedding = new float[] { 1, 0 }, Top = 3, Mode = SearchMode.Keyword, PathGlob = "**/*.md", MediaTypes = ["text/markdown"] };
+        var statistics = new KeywordStatistics { Chunks = 120, Tokens = 5400, TermChunks = new Dictionary<string, long> { ["isol"] = 7, ["plugin run"] = 2 } };
+        var query = new RetrievalQuery { Text = "isolation", Embedding = new float[] { 1, 0 }, Top = 3, Mode = SearchMode.Keyword, PathGlob = "**/*.md", MediaTypes = ["text/markdown"], KeywordStatistics = statistics };
         var info = new KnowledgeDocumentInfo { SourcePath = "upload:a.md", MediaType = "text/markdown", ContentHash = "h", ChunkCount = 4, IndexedAt = DateTimeOffset.UnixEpoch };
 
         var backQuery = JsonSerializer.Deserialize<RetrievalQuery>(JsonSerializer.Serialize(query, PluginAIJson.Options), PluginAIJson.Options)!;
         var backInfo = JsonSerializer.Deserialize<KnowledgeDocumentInfo>(JsonSerializer.Serialize(info, PluginAIJson.Options), PluginAIJson.Options);
 
         Assert.Equal([1f, 0f], backQuery.Embedding.ToArray());
-        Assert.Equal(query with { Embedding = default, MediaTypes = [] }, backQuery with { Embedding = default, MediaTypes = [] });
+        Assert.Equal(query with { Embedding = default, MediaTypes = [], KeywordStatistics = null }, backQuery with { Embedding = default, MediaTypes = [], KeywordStatistics = null });
+        Assert.Equal((120L, 5400L), (backQuery.KeywordStatistics!.Chunks, backQuery.KeywordStatistics.Tokens));
+        Assert.Equal(statistics.TermChunks.OrderBy(p => p.Key, StringComparer.Ordinal), backQuery.KeywordStatistics.TermChunks.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(query.MediaTypes, backQuery.MediaTypes);
         Assert.Equal(info, backInfo);
     }

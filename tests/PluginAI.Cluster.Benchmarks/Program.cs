@@ -172,10 +172,16 @@ if (mode is "all" or "quality")
     foreach (var searchMode in new[] { PluginAI.Retrieval.SearchMode.Vector, PluginAI.Retrieval.SearchMode.Keyword, PluginAI.Retrieval.SearchMode.Hybrid })
     {
         int localHit1 = 0, localHit5 = 0, clusterHit1 = 0, clusterHit5 = 0, sameOrder = 0, sameTop = 0;
+        var localTimes = new List<double>();
+        var clusterTimes = new List<double>();
         foreach (var question in questions)
         {
+            var timer = Stopwatch.StartNew();
             var local = await PluginAI.Runtime.Knowledge.SearchService.SearchSessionAsync(session, new PluginAI.Runtime.Knowledge.SearchRequest { Query = question.Question, Top = 5, Mode = searchMode, KnowledgeBase = "quality" });
+            localTimes.Add(timer.Elapsed.TotalMilliseconds);
+            timer.Restart();
             var merged = await gateway.SearchAsync("quality", question.Question, 5, searchMode);
+            clusterTimes.Add(timer.Elapsed.TotalMilliseconds);
             bool Hit(IReadOnlyList<PluginAI.Retrieval.RetrievedPassage> passages, int k) => passages.Take(k).Any(p => question.Sources.Contains(p.SourcePath, StringComparer.Ordinal));
             localHit1 += Hit(local, 1) ? 1 : 0;
             localHit5 += Hit(local, 5) ? 1 : 0;
@@ -186,7 +192,8 @@ if (mode is "all" or "quality")
         }
 
         double N(int n) => (double)n / questions.Count;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {searchMode,-8} local {N(localHit1):0.000} / {N(localHit5):0.000}   cluster {N(clusterHit1):0.000} / {N(clusterHit5):0.000}   same first passage {sameTop}/{questions.Count}, same top 5 in order {sameOrder}/{questions.Count}"));
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {searchMode,-8} local {N(localHit1):0.000} / {N(localHit5):0.000}   cluster {N(clusterHit1):0.000} / {N(clusterHit5):0.000}   same first passage {sameTop}/{questions.Count}, same top 5 in order {sameOrder}/{questions.Count}   median ms local {Median(localTimes):0.0}, cluster {Median(clusterTimes):0.0}"));
     }
 
     await client.StopAsync();

@@ -25,16 +25,17 @@ internal sealed class HybridRanker
     public List<(long Id, double Score)> Rank(RetrievalQuery query, float[]? vector, VectorCache cache, HnswIndex? hnsw, SqliteConnection connection, HashSet<long>? allowed, long allowedChunks, CancellationToken cancellationToken)
     {
         var candidates = query.Mode == SearchMode.Hybrid ? query.Top * _settings.HybridCandidateFactor : query.Top;
+        var keywords = Keywords.For(query, connection, cache.Arena.Count);
         List<(long Id, double Score)> ranked;
         if (query.Mode == SearchMode.Hybrid && vector is not null)
         {
             var vectorHits = cache.Search(vector, candidates, allowed, allowedChunks, hnsw, cancellationToken);
-            var keywordHits = KeywordSearch.Search(connection, query.Text, candidates, allowed);
+            var keywordHits = keywords.Search(candidates, allowed);
             ranked = _settings.Fusion switch
             {
                 HybridFusion.ReciprocalRank => RankFusion.Fuse(vectorHits.ConvertAll(h => h.Id), keywordHits.ConvertAll(h => h.Id)),
                 HybridFusion.MinMax => RankFusion.Convex(vectorHits, keywordHits, _settings.FusionAlpha),
-                _ => RankFusion.Calibrated(Complete(vectorHits, keywordHits, vector, cache, connection, query.Text), KeywordSearch.Ceiling(connection, query.Text, cache.Arena.Count), _settings.FusionAlpha, _settings.Fusion == HybridFusion.CalibratedScaledVector),
+                _ => RankFusion.Calibrated(Complete(vectorHits, keywordHits, vector, cache, keywords), keywords.Ceiling(), _settings.FusionAlpha, _settings.Fusion == HybridFusion.CalibratedScaledVector),
             };
         }
         else if (vector is not null)
@@ -43,7 +44,7 @@ internal sealed class HybridRanker
         }
         else if (query.Mode != SearchMode.Vector)
         {
-            ranked = KeywordSearch.Search(connection, query.Text, candidates, allowed);
+            ranked = keywords.Search(candidates, allowed);
         }
         else
         {
@@ -59,11 +60,11 @@ internal sealed class HybridRanker
     }
 
     /// <summary>Gives every candidate of either ranking both its cosine similarity and its BM25 score.</summary>
-    private static List<(long Id, double Vector, double Keyword)> Complete(List<(long Id, double Score)> vectorHits, List<(long Id, double Score)> keywordHits, float[] vector, VectorCache cache, SqliteConnection connection, string? text)
+    private static List<(long Id, double Vector, double Keyword)> Complete(List<(long Id, double Score)> vectorHits, List<(long Id, double Score)> keywordHits, float[] vector, VectorCache cache, Keywords keywords)
     {
         var keyword = keywordHits.ToDictionary(h => h.Id, h => h.Score);
         var unscored = vectorHits.Where(h => !keyword.ContainsKey(h.Id)).Select(h => h.Id).ToList();
-        foreach (var (id, score) in KeywordSearch.Score(connection, text, unscored))
+        foreach (var (id, score) in keywords.Score(unscored))
         {
             keyword[id] = score;
         }
@@ -88,5 +89,39 @@ internal sealed class HybridRanker
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The keyword side of a query: FTS5's <c>bm25()</c> with the knowledge base's own statistics, or
+    /// <see cref="CorpusBm25"/> with the collection's when the query carries them.
+    /// </summary>
+    private sealed class Keywords
+    {
+        private readonly SqliteConnection _connection;
+        private readonly string? _text;
+        private readonly long _rows;
+        private readonly KeywordStatistics? _corpus;
+        private readonly List<string[]> _phrases;
+
+        private Keywords(SqliteConnection connection, string? text, long rows, KeywordStatistics? corpus)
+        {
+            _connection = connection;
+            _text = text;
+            _rows = rows;
+            _corpus = corpus;
+            _phrases = corpus is null ? [] : CorpusBm25.Phrases(text);
+        }
+
+        public static Keywords For(RetrievalQuery query, SqliteConnection connection, long rows) =>
+            new(connection, query.Text, rows, query.Mode == SearchMode.Vector ? null : query.KeywordStatistics);
+
+        public List<(long Id, double Score)> Search(int top, HashSet<long>? allowed) =>
+            _corpus is null ? KeywordSearch.Search(_connection, _text, top, allowed) : CorpusBm25.Search(_connection, _phrases, _corpus, top, allowed);
+
+        public List<(long Id, double Score)> Score(IReadOnlyCollection<long> ids) =>
+            _corpus is null ? KeywordSearch.Score(_connection, _text, ids) : CorpusBm25.Score(_connection, _phrases, _corpus, ids);
+
+        public double Ceiling() =>
+            _corpus is null ? KeywordSearch.Ceiling(_connection, _text, _rows) : CorpusBm25.Ceiling(_phrases, _corpus);
     }
 }

@@ -305,6 +305,24 @@ internal sealed class SqliteKnowledgeBase : IKnowledgeBase, ISharedKnowledgeBase
         });
     }
 
+    /// <inheritdoc />
+    public Task<KeywordStatistics?> GetKeywordStatisticsAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var phrases = CorpusBm25.Phrases(text);
+        _lock.EnterReadLock();
+        try
+        {
+            using var connection = _store.OpenReadConnection();
+            return Task.FromResult<KeywordStatistics?>(CorpusBm25.Statistics(connection, phrases));
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Loads the vectors and waits until the HNSW index, when the knowledge base is large enough for one, is ready.</summary>
     internal async Task WaitForVectorIndexAsync()
     {

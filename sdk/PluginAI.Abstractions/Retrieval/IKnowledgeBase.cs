@@ -46,4 +46,15 @@ public interface IKnowledgeBase : IAsyncDisposable
     /// <param name="cancellationToken">A token to cancel the call.</param>
     /// <returns>The statistics.</returns>
     Task<KnowledgeBaseStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets this knowledge base's keyword statistics for a query, so that a caller searching several knowledge bases as
+    /// parts of one collection can add them up (<see cref="KeywordStatistics.Sum"/>) and pass the sum back in
+    /// <see cref="RetrievalQuery.KeywordStatistics"/>.
+    /// </summary>
+    /// <param name="text">The query text.</param>
+    /// <param name="cancellationToken">A token to cancel the call.</param>
+    /// <returns>The statistics, or <see langword="null"/> when the knowledge base cannot score with a collection's.</returns>
+    Task<KeywordStatistics?> GetKeywordStatisticsAsync(string text, CancellationToken cancellationToken = default) =>
+        Task.FromResult<KeywordStatistics?>(null);
 }

@@ -24,4 +24,15 @@ public sealed record RetrievalQuery
 
     /// <summary>Gets the media types to search; empty means all.</summary>
     public IReadOnlyList<string> MediaTypes { get; init; } = [];
+
+    /// <summary>
+    /// Gets the keyword statistics of the whole collection this knowledge base is one part of, or <see langword="null"/>
+    /// to score with the knowledge base's own.
+    /// </summary>
+    /// <remarks>
+    /// Keyword scores, and the keyword share of hybrid scores, then mean the same in every part, so results from several
+    /// parts merge by score as if one knowledge base held them all. A knowledge base whose
+    /// <see cref="IKnowledgeBase.GetKeywordStatisticsAsync"/> returns <see langword="null"/> ignores it.
+    /// </remarks>
+    public KeywordStatistics? KeywordStatistics { get; init; }
 }

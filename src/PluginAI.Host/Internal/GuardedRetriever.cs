@@ -40,6 +40,9 @@ internal sealed class GuardedRetriever(IRetriever inner, PluginGuard guard) : IR
         public Task<KnowledgeBaseStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default) =>
             guard.RunAsync("IKnowledgeBase.GetStatisticsAsync", () => inner.GetStatisticsAsync(cancellationToken), cancellationToken);
 
+        public Task<KeywordStatistics?> GetKeywordStatisticsAsync(string text, CancellationToken cancellationToken = default) =>
+            guard.RunAsync("IKnowledgeBase.GetKeywordStatisticsAsync", () => inner.GetKeywordStatisticsAsync(text, cancellationToken), cancellationToken);
+
         public ValueTask DisposeAsync() =>
             new(guard.RunAsync("IKnowledgeBase.DisposeAsync", () => inner.DisposeAsync().AsTask(), CancellationToken.None));
     }

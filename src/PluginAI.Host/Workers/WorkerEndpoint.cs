@@ -154,6 +154,9 @@ internal sealed class WorkerEndpoint(WorkerStartInfo start, ActivatedPlugin? plu
     public Task<KnowledgeBaseStatistics> GetStatistics(int handle, CancellationToken cancellationToken) =>
         GuardAsync(() => Base(handle).GetStatisticsAsync(cancellationToken));
 
+    public Task<KeywordStatistics?> GetKeywordStatistics(int handle, string text, CancellationToken cancellationToken) =>
+        GuardAsync(() => Base(handle).GetKeywordStatisticsAsync(text, cancellationToken));
+
     private static T Guard<T>(Func<T> call)
     {
         try

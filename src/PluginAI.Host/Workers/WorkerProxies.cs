@@ -307,6 +307,12 @@ internal sealed class WorkerKnowledgeBase(PluginWorker worker, int retriever, Kn
         return await worker.InvokeAsync<KnowledgeBaseStatistics>(connection, nameof(WorkerEndpoint.GetStatistics), [handle], null, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<KeywordStatistics?> GetKeywordStatisticsAsync(string text, CancellationToken cancellationToken = default)
+    {
+        var (connection, handle) = await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
+        return await worker.InvokeAsync<KeywordStatistics?>(connection, nameof(WorkerEndpoint.GetKeywordStatistics), [handle, text], null, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
