@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -20,16 +21,49 @@ internal static class CorpusBm25
     private const double K1 = 1.2;
     private const double B = 0.75;
     private const string Tokenizer = "porter unicode61 remove_diacritics 2";
+    private const int MaxCachedTexts = 256;
+    private const int MaxCachedText = 1024;
+
+    private static readonly ConcurrentDictionary<string, string[][]> s_recent = new(StringComparer.Ordinal);
 
     /// <summary>Splits a query into phrases as the index's tokenizer does: one token list per query word, stems included.</summary>
-    /// <remarks>Runs FTS5's own tokenizer on the words in an in-memory table, so the tokens are those the index holds.</remarks>
-    public static List<string[]> Phrases(string? text)
+    /// <remarks>
+    /// Runs FTS5's own tokenizer on the words in an in-memory table, so the tokens are those the index holds. A search
+    /// across shards tokenizes the same text in every shard twice (statistics, then scores), so recent texts are kept.
+    /// </remarks>
+    public static IReadOnlyList<string[]> Phrases(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return [];
+        }
+
+        if (s_recent.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var phrases = Tokenize(text);
+        if (text.Length <= MaxCachedText)
+        {
+            if (s_recent.Count >= MaxCachedTexts)
+            {
+                s_recent.Clear();
+            }
+
+            s_recent[text] = phrases;
+        }
+
+        return phrases;
+    }
+
+    private static string[][] Tokenize(string text)
     {
         var words = FtsQuery.Terms(text);
         var phrases = new List<string[]>(words.Count);
         if (words.Count == 0)
         {
-            return phrases;
+            return [];
         }
 
         using var connection = new SqliteConnection("Data Source=:memory:");
@@ -76,7 +110,7 @@ internal static class CorpusBm25
             }
         }
 
-        return phrases;
+        return [.. phrases];
     }
 
     /// <summary>The key of a phrase in <see cref="KeywordStatistics.TermChunks"/>: its tokens joined by spaces.</summary>
@@ -112,23 +146,66 @@ internal static class CorpusBm25
         return new KeywordStatistics { Chunks = rows, Tokens = tokens, TermChunks = counts };
     }
 
-    /// <summary>Finds the chunks that best match the phrases, scored with the collection's statistics.</summary>
+    /// <summary>Scores every chunk holding a phrase of the query with the collection's statistics.</summary>
     /// <param name="connection">A read connection.</param>
     /// <param name="phrases">The query's phrases, from <see cref="Phrases"/>.</param>
     /// <param name="corpus">The collection's statistics.</param>
-    /// <param name="top">The number of chunks to return.</param>
-    /// <param name="allowed">The documents to search, or <see langword="null"/> for all.</param>
-    /// <returns>The chunk ids, best first (ties by id), with scores where higher is better.</returns>
-    public static List<(long Id, double Score)> Search(SqliteConnection connection, IReadOnlyList<string[]> phrases, KeywordStatistics corpus, int top, HashSet<long>? allowed)
+    /// <returns>Each matching chunk's score, higher is better; a chunk without a match is left out (it scores 0).</returns>
+    public static Dictionary<long, double> ScoreAll(SqliteConnection connection, IReadOnlyList<string[]> phrases, KeywordStatistics corpus)
     {
-        var scores = ScoreAll(connection, phrases, corpus, null);
-        if (allowed is not null && scores.Count > 0)
+        var scores = new Dictionary<long, double>();
+        if (phrases.Count == 0 || corpus.Chunks <= 0)
         {
-            var inAllowed = ChunksOf(connection, scores.Keys, allowed);
-            scores = scores.Where(pair => inAllowed.Contains(pair.Key)).ToDictionary();
+            return scores;
         }
 
-        var ranked = scores.Select(pair => (Id: pair.Key, Score: pair.Value)).ToList();
+        EnsureVocabulary(connection);
+        var postings = new Dictionary<string, Dictionary<long, double>>(StringComparer.Ordinal);
+        foreach (var phrase in phrases)
+        {
+            var key = Key(phrase);
+            if (!postings.ContainsKey(key))
+            {
+                postings[key] = Postings(connection, phrase);
+            }
+        }
+
+        var rows = postings.Values.SelectMany(p => p.Keys).ToHashSet();
+        if (rows.Count == 0)
+        {
+            return scores;
+        }
+
+        var sizes = RowSizes(connection, rows);
+        var averageLength = (double)corpus.Tokens / corpus.Chunks;
+        var idf = phrases.Select(p => Idf(corpus.Chunks, corpus.TermChunks.GetValueOrDefault(Key(p)))).ToArray();
+        var frequencies = phrases.Select(p => postings[Key(p)]).ToArray();
+        foreach (var row in rows)
+        {
+            var length = (double)sizes.GetValueOrDefault(row);
+            var score = 0.0;
+            for (var i = 0; i < frequencies.Length; i++)
+            {
+                var frequency = frequencies[i].GetValueOrDefault(row);
+                score += idf[i] * (frequency * (K1 + 1.0) / (frequency + (K1 * (1 - B + (B * length / averageLength)))));
+            }
+
+            scores[row] = score;
+        }
+
+        return scores;
+    }
+
+    /// <summary>The best of the scored chunks, within the allowed documents.</summary>
+    /// <param name="connection">A read connection.</param>
+    /// <param name="scores">The scores from <see cref="ScoreAll"/>.</param>
+    /// <param name="top">The number of chunks to return.</param>
+    /// <param name="allowed">The documents to search, or <see langword="null"/> for all.</param>
+    /// <returns>The chunk ids, best first (ties by id), with their scores.</returns>
+    public static List<(long Id, double Score)> Top(SqliteConnection connection, Dictionary<long, double> scores, int top, HashSet<long>? allowed)
+    {
+        var inAllowed = allowed is not null && scores.Count > 0 ? ChunksOf(connection, scores.Keys, allowed) : null;
+        var ranked = scores.Where(pair => inAllowed is null || inAllowed.Contains(pair.Key)).Select(pair => (Id: pair.Key, Score: pair.Value)).ToList();
         ranked.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Id.CompareTo(b.Id));
         if (ranked.Count > top)
         {
@@ -137,10 +214,6 @@ internal static class CorpusBm25
 
         return ranked;
     }
-
-    /// <summary>Scores the given chunks with the collection's statistics; a chunk without a match is left out.</summary>
-    public static List<(long Id, double Score)> Score(SqliteConnection connection, IReadOnlyList<string[]> phrases, KeywordStatistics corpus, IReadOnlyCollection<long> ids) =>
-        ids.Count == 0 ? [] : [.. ScoreAll(connection, phrases, corpus, ids.ToHashSet()).Select(pair => (pair.Key, pair.Value))];
 
     /// <summary>The score no chunk can reach, as <see cref="KeywordSearch.Ceiling"/> computes it, with the collection's statistics.</summary>
     public static double Ceiling(IReadOnlyList<string[]> phrases, KeywordStatistics corpus)
@@ -178,57 +251,6 @@ internal static class CorpusBm25
         }
 
         return (rows, tokens);
-    }
-
-    private static Dictionary<long, double> ScoreAll(SqliteConnection connection, IReadOnlyList<string[]> phrases, KeywordStatistics corpus, HashSet<long>? only)
-    {
-        var scores = new Dictionary<long, double>();
-        if (phrases.Count == 0 || corpus.Chunks <= 0)
-        {
-            return scores;
-        }
-
-        EnsureVocabulary(connection);
-        var postings = new Dictionary<string, Dictionary<long, double>>(StringComparer.Ordinal);
-        foreach (var phrase in phrases)
-        {
-            var key = Key(phrase);
-            if (!postings.ContainsKey(key))
-            {
-                var found = Postings(connection, phrase);
-                if (only is not null)
-                {
-                    found = found.Where(pair => only.Contains(pair.Key)).ToDictionary();
-                }
-
-                postings[key] = found;
-            }
-        }
-
-        var rows = postings.Values.SelectMany(p => p.Keys).ToHashSet();
-        if (rows.Count == 0)
-        {
-            return scores;
-        }
-
-        var sizes = RowSizes(connection, rows);
-        var averageLength = (double)corpus.Tokens / corpus.Chunks;
-        var idf = phrases.Select(p => Idf(corpus.Chunks, corpus.TermChunks.GetValueOrDefault(Key(p)))).ToArray();
-        var frequencies = phrases.Select(p => postings[Key(p)]).ToArray();
-        foreach (var row in rows)
-        {
-            var length = (double)sizes.GetValueOrDefault(row);
-            var score = 0.0;
-            for (var i = 0; i < frequencies.Length; i++)
-            {
-                var frequency = frequencies[i].GetValueOrDefault(row);
-                score += idf[i] * (frequency * (K1 + 1.0) / (frequency + (K1 * (1 - B + (B * length / averageLength)))));
-            }
-
-            scores[row] = score;
-        }
-
-        return scores;
     }
 
     /// <summary>FTS5's idf, floored as FTS5 floors it so that a term in most chunks still counts a little.</summary>

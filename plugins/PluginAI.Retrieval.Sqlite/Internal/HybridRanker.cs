@@ -101,7 +101,8 @@ internal sealed class HybridRanker
         private readonly string? _text;
         private readonly long _rows;
         private readonly KeywordStatistics? _corpus;
-        private readonly List<string[]> _phrases;
+        private readonly IReadOnlyList<string[]> _phrases;
+        private Dictionary<long, double>? _scores;
 
         private Keywords(SqliteConnection connection, string? text, long rows, KeywordStatistics? corpus)
         {
@@ -116,12 +117,23 @@ internal sealed class HybridRanker
             new(connection, query.Text, rows, query.Mode == SearchMode.Vector ? null : query.KeywordStatistics);
 
         public List<(long Id, double Score)> Search(int top, HashSet<long>? allowed) =>
-            _corpus is null ? KeywordSearch.Search(_connection, _text, top, allowed) : CorpusBm25.Search(_connection, _phrases, _corpus, top, allowed);
+            _corpus is null ? KeywordSearch.Search(_connection, _text, top, allowed) : CorpusBm25.Top(_connection, Scores(_corpus), top, allowed);
 
-        public List<(long Id, double Score)> Score(IReadOnlyCollection<long> ids) =>
-            _corpus is null ? KeywordSearch.Score(_connection, _text, ids) : CorpusBm25.Score(_connection, _phrases, _corpus, ids);
+        public List<(long Id, double Score)> Score(IReadOnlyCollection<long> ids)
+        {
+            if (_corpus is null)
+            {
+                return KeywordSearch.Score(_connection, _text, ids);
+            }
+
+            var scores = Scores(_corpus);
+            return [.. ids.Where(scores.ContainsKey).Select(id => (id, scores[id]))];
+        }
 
         public double Ceiling() =>
             _corpus is null ? KeywordSearch.Ceiling(_connection, _text, _rows) : CorpusBm25.Ceiling(_phrases, _corpus);
+
+        /// <summary>Every matching chunk's score, computed once per query: the search and the scoring of vector hits share it.</summary>
+        private Dictionary<long, double> Scores(KeywordStatistics corpus) => _scores ??= CorpusBm25.ScoreAll(_connection, _phrases, corpus);
     }
 }
